@@ -1,0 +1,39 @@
+"""The exceptions a user can meet.
+
+The core raises these; only ``cli.py`` turns them into a one-line message and exit code 2.
+Each message says what is wrong and, where it helps, what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class BoardpackError(Exception):
+    """A problem that stops boardpack from running at all (exit code 2)."""
+
+
+class UnreadableWorkbook(BoardpackError):
+    """The file is missing, not a workbook, encrypted, damaged or too large to read safely."""
+
+
+class MissingSheet(BoardpackError):
+    """A required sheet (Actions) is not in the workbook."""
+
+
+class MissingColumns(BoardpackError):
+    """Required columns are missing from a sheet's header row."""
+
+
+class BadRulesFile(BoardpackError):
+    """rules.yaml cannot be read or does not describe valid rules."""
+
+
+class BadTemplate(BoardpackError):
+    """The Word template cannot be used."""
+
+
+class OutputError(BoardpackError):
+    """An output file cannot be written where asked."""
+
+
+class SendError(BoardpackError):
+    """The message could not be built or sent."""
