@@ -1,0 +1,392 @@
+"""What changed between the last report's plan and this one.
+
+``compare_plans(previous, current)`` is the pure logic behind the report's "Changes since the
+last report" section (``boardpack report --previous last-month.xlsx``). It reads two ``Plan``
+objects and returns plain data; wording for the report is in ``changes_headline`` and
+``describe_direction``.
+
+How actions are matched:
+
+- By Ref, ignoring case and spacing ("QP 07" and "qp07" are the same action).
+- An action with no Ref cannot be matched: it is neither new nor removed, and is only counted
+  in the section trends (``previous_unmatched`` / ``current_unmatched`` say how many there were).
+- When a Ref appears more than once in a plan (a validation error, but the report may be built
+  with ``--allow-errors``), its first row is matched and later rows are treated like rows with
+  no Ref.
+- A matched action keeps its match when its Section changed, and its previous row is counted
+  under its current section in the trends, so a renamed section keeps its direction of travel.
+- Statuses are ranked by the current plan's key: complete statuses (Blue) best, then the others
+  in key order (Green, Amber, Red worst). A missing or unknown status has no rank: a change to
+  or from it is reported, with the direction "same".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from generator.plan import Action, Plan
+from generator.status import StatusKey
+
+_SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"(\d+)")
+
+# Used only when a StatusChange is built without a key: the seed-004 BRAG order, best first.
+_BRAG_ORDER = ("Blue", "Green", "Amber", "Red")
+
+
+def normalise_ref(ref: str) -> str:
+    """The Ref as matched: case folded and every space removed ("QP 07 " -> "qp07")."""
+    return _SPACE.sub("", ref).casefold()
+
+
+def _normalise_section(name: str) -> str:
+    return _SPACE.sub(" ", name).strip().casefold()
+
+
+def _ref_sort_key(ref: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order, so that "QP-2" comes before "QP-10"."""
+    parts = _DIGITS.split(normalise_ref(ref))
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
+
+
+def status_rank(status: str | None, key: StatusKey | None) -> int | None:
+    """0 for the best status, rising as statuses get worse; None when it has no place in the key.
+
+    Complete statuses come first, then the rest in key order, so a key that does not list
+    Blue first still ranks it best.
+    """
+    if key is None:
+        order = list(_BRAG_ORDER)
+    else:
+        done = [s.name for s in key.statuses if s.complete]
+        order = done + [s.name for s in key.statuses if not s.complete]
+    return order.index(status) if status in order else None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """An action in both plans whose status is different now."""
+
+    ref: str  # as the current plan writes it
+    section: str  # the current plan's section
+    action: str
+    was: str | None
+    now: str | None
+    key: StatusKey | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def direction(self) -> str:
+        """Whether the action is "better", "worse" or the "same" (a status missing or unknown)."""
+        was, now = status_rank(self.was, self.key), status_rank(self.now, self.key)
+        if was is None or now is None or was == now:
+            return "same"
+        return "better" if now < was else "worse"
+
+    @property
+    def completed(self) -> bool:
+        """Moved to a complete status (Blue) from one that was not."""
+        if self.key is None:
+            return self.now == _BRAG_ORDER[0] and self.was != self.now
+        return self.key.is_complete(self.now) and not self.key.is_complete(self.was)
+
+
+@dataclass(frozen=True)
+class SectionTrend:
+    """One section's status counts last time and now, with its direction of travel.
+
+    The direction compares the share of the section's actions that are complete (Blue): up is
+    "improving", down is "worsening". When that share is the same, it compares the share at
+    risk (every status ranked below the best incomplete one: Amber and Red in the BRAG key):
+    down is "improving", up is "worsening". Equal on both is "no change". A section with no
+    actions last time or none now has nothing to compare, so it is "no change" too.
+    """
+
+    section: str
+    previous: dict[str, int]  # counts per status name, in key order
+    current: dict[str, int]
+    previous_total: int  # every action, including any with no or an unknown status
+    current_total: int
+    direction: str
+
+
+@dataclass(frozen=True)
+class PlanChanges:
+    """Everything the report says about what changed since the previous plan."""
+
+    status_changes: list[StatusChange]
+    new_actions: list[Action]
+    removed_actions: list[Action]
+    section_trends: list[SectionTrend]
+    redated: list[tuple[Action, Action]]  # (previous, current): effective due date moved later
+    previous_unmatched: int = 0  # rows left out of matching: no Ref, or a repeated Ref
+    current_unmatched: int = 0
+    key: StatusKey | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def completed(self) -> list[StatusChange]:
+        """Status changes that completed an action."""
+        return [change for change in self.status_changes if change.completed]
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to report: no changes of status, no new, removed or re-dated actions, and
+        every section's counts tell the same story as last time."""
+        return not (
+            self.status_changes
+            or self.new_actions
+            or self.removed_actions
+            or self.redated
+            or any(trend.direction != "no change" for trend in self.section_trends)
+        )
+
+
+def compare_plans(previous: Plan, current: Plan) -> PlanChanges:
+    """Compare the plan from the last report with this one (see the module notes for how)."""
+    key = current.key
+    previous_by_ref, previous_unmatched = _index_by_ref(previous.actions)
+    current_by_ref, current_unmatched = _index_by_ref(current.actions)
+
+    sections = _SectionOrder(current)
+
+    # Where each previous action is counted: under its current section when it was matched.
+    previous_sections: list[tuple[str, Action]] = []
+    matched: list[tuple[Action, Action]] = []
+    matched_refs: set[str] = set()
+    for action in previous.actions:
+        ref = normalise_ref(action.ref)
+        now = current_by_ref.get(ref)
+        if now is not None and ref not in matched_refs:
+            matched_refs.add(ref)  # only the first row with this Ref is matched
+            matched.append((action, now))
+            previous_sections.append((sections.place(now.section), action))
+        else:
+            previous_sections.append((sections.place(action.section), action))
+    sections.order_extras(previous.section_names())
+
+    def report_order(action: Action) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+        return (sections.index(action.section), _ref_sort_key(action.ref))
+
+    status_changes = [
+        StatusChange(now.ref, sections.place(now.section), now.action, was.status, now.status, key)
+        for was, now in sorted(matched, key=lambda pair: report_order(pair[1]))
+        if was.status != now.status
+    ]
+    new_actions = sorted(
+        (a for ref, a in current_by_ref.items() if ref not in previous_by_ref), key=report_order
+    )
+    removed_actions = sorted(
+        (a for ref, a in previous_by_ref.items() if ref not in current_by_ref), key=report_order
+    )
+    redated = [
+        (was, now)
+        for was, now in sorted(matched, key=lambda pair: report_order(pair[1]))
+        if _moved_later(was, now)
+    ]
+
+    current_groups = _group(sections, ((sections.place(a.section), a) for a in current.actions))
+    previous_groups = _group(sections, previous_sections)
+    trends = [
+        _trend(name, previous_groups.get(name, []), current_groups.get(name, []), key)
+        for name in sections.names
+    ]
+    return PlanChanges(
+        status_changes=status_changes,
+        new_actions=new_actions,
+        removed_actions=removed_actions,
+        section_trends=trends,
+        redated=redated,
+        previous_unmatched=previous_unmatched,
+        current_unmatched=current_unmatched,
+        key=key,
+    )
+
+
+def describe_direction(changes: Iterable[StatusChange]) -> str:
+    """A clause such as "3 actions have improved and 2 have got worse"; "" when none changed.
+
+    Changes to or from a missing status are counted as "changed status" without a direction.
+    """
+    return _join(_name_first(_direction_clauses(changes)))
+
+
+def changes_headline(changes: PlanChanges) -> str:
+    """One UK-English sentence for the report, for example: "Since the last report, 4 actions
+    have been completed, 2 have moved from Green to Amber and 3 new actions have been added."
+
+    Up to three kinds of move between statuses are listed; beyond that the moves are
+    summarised as improved or got worse, to keep the sentence readable.
+    """
+    completed = changes.completed
+    key = changes.key
+    moves = Counter(
+        (change.was, change.now) for change in changes.status_changes if not change.completed
+    )
+    status_clauses = [_clause(len(completed), "been completed")]
+    if len(moves) <= 3:
+        status_clauses += [
+            _clause(count, f"moved from {_status_words(was)} to {_status_words(now)}")
+            for (was, now), count in sorted(
+                moves.items(), key=lambda item: (-item[1], *_move_order(item[0], key))
+            )
+        ]
+    else:
+        others = [change for change in changes.status_changes if not change.completed]
+        status_clauses += _direction_clauses(others)
+    clauses = _name_first([clause for clause in status_clauses if clause])
+    clauses += [
+        _counted(len(changes.new_actions), "new action", "been added"),
+        _counted(len(changes.removed_actions), "action", "been removed"),
+        _counted(len(changes.redated), "due date", "moved later"),
+    ]
+    clauses = [clause for clause in clauses if clause]
+    if not clauses:
+        return "Since the last report, no action has changed status, been added or been removed."
+    return f"Since the last report, {_join(clauses)}."
+
+
+class _SectionOrder:
+    """Report order of sections: the current plan's, then any met only in the previous plan.
+
+    Names are matched ignoring case and spacing; the first spelling met is the one reported.
+    """
+
+    def __init__(self, current: Plan) -> None:
+        self.names: list[str] = []
+        self._by_fold: dict[str, str] = {}
+        for name in current.section_names():
+            self.place(name)
+        for action in current.actions:  # catches actions with no Section at all
+            self.place(action.section)
+        self._current_count = len(self.names)
+
+    def place(self, name: str) -> str:
+        """The reported spelling of ``name``, adding it at the end when it is new."""
+        fold = _normalise_section(name)
+        if fold not in self._by_fold:
+            self._by_fold[fold] = name.strip()
+            self.names.append(name.strip())
+        return self._by_fold[fold]
+
+    def index(self, name: str) -> int:
+        return self.names.index(self.place(name))
+
+    def order_extras(self, previous_order: Sequence[str]) -> None:
+        """Put the sections met only in the previous plan in that plan's order."""
+        rank = {
+            _normalise_section(name): i for i, name in reversed(list(enumerate(previous_order)))
+        }
+        extras = self.names[self._current_count :]
+        extras.sort(key=lambda name: rank.get(_normalise_section(name), len(rank)))
+        self.names[self._current_count :] = extras
+
+
+def _index_by_ref(actions: Sequence[Action]) -> tuple[dict[str, Action], int]:
+    """First action for each Ref, and how many actions could not be matched."""
+    by_ref: dict[str, Action] = {}
+    unmatched = 0
+    for action in actions:
+        ref = normalise_ref(action.ref)
+        if not ref or ref in by_ref:
+            unmatched += 1
+        else:
+            by_ref[ref] = action
+    return by_ref, unmatched
+
+
+def _moved_later(was: Action, now: Action) -> bool:
+    before, after = was.effective_due_date, now.effective_due_date
+    return before is not None and after is not None and after > before
+
+
+def _group(
+    sections: _SectionOrder, placed: Iterable[tuple[str, Action]]
+) -> dict[str, list[Action]]:
+    grouped: dict[str, list[Action]] = {}
+    for name, action in placed:
+        grouped.setdefault(sections.place(name), []).append(action)
+    return grouped
+
+
+def _counts(actions: Sequence[Action], key: StatusKey) -> dict[str, int]:
+    counts = dict.fromkeys(key.names, 0)
+    for action in actions:
+        if action.status in counts:
+            counts[action.status] += 1
+    return counts
+
+
+def _trend(
+    section: str, previous: Sequence[Action], current: Sequence[Action], key: StatusKey
+) -> SectionTrend:
+    before, after = _counts(previous, key), _counts(current, key)
+    direction = "no change"
+    if previous and current:
+        done = [s.name for s in key.statuses if s.complete]
+        incomplete = [s.name for s in key.statuses if not s.complete]
+        at_risk = incomplete[1:]  # below the best incomplete status: Amber and Red
+
+        def shares(counts: dict[str, int], total: int) -> tuple[Fraction, Fraction]:
+            complete = Fraction(sum(counts[name] for name in done), total)
+            risk = Fraction(sum(counts[name] for name in at_risk), total)
+            return complete, -risk  # higher is better on both
+
+        was, now = shares(before, len(previous)), shares(after, len(current))
+        if now != was:
+            direction = "improving" if now > was else "worsening"
+    return SectionTrend(section, before, after, len(previous), len(current), direction)
+
+
+def _direction_clauses(changes: Iterable[StatusChange]) -> list[str]:
+    counts = Counter(change.direction for change in changes)
+    clauses = (
+        _clause(counts["better"], "improved"),
+        _clause(counts["worse"], "got worse"),
+        _clause(counts["same"], "changed status"),
+    )
+    return [clause for clause in clauses if clause]
+
+
+def _move_order(move: tuple[str | None, str | None], key: StatusKey | None) -> tuple[int, int]:
+    """Moves listed by where they came from, then where to, best status first."""
+    unranked = len(key.statuses) if key else len(_BRAG_ORDER)
+    was, now = (status_rank(status, key) for status in move)
+    return (unranked if was is None else was, unranked if now is None else now)
+
+
+def _status_words(status: str | None) -> str:
+    return status if status else "no status"
+
+
+def _clause(count: int, participle: str) -> str:
+    """A clause like "2 have moved ..." ("" for none); _name_first adds the noun."""
+    if not count:
+        return ""
+    return f"{count} {'has' if count == 1 else 'have'} {participle}"
+
+
+def _name_first(clauses: list[str]) -> list[str]:
+    """Name the noun once: "4 actions have been completed, 2 have moved ..."."""
+    if not clauses:
+        return []
+    count, rest = clauses[0].split(" ", 1)
+    noun = "action" if count == "1" else "actions"
+    return [f"{count} {noun} {rest}", *clauses[1:]]
+
+
+def _counted(count: int, noun: str, participle: str) -> str:
+    """A clause like "3 new actions have been added" or "1 due date has moved later"."""
+    if not count:
+        return ""
+    plural = noun if count == 1 else f"{noun}s"
+    return f"{count} {plural} {'has' if count == 1 else 'have'} {participle}"
+
+
+def _join(clauses: list[str]) -> str:
+    """Clauses joined as "a, b and c", without the serial comma UK reports do not use."""
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"
