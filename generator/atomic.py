@@ -23,7 +23,8 @@ def refuse_overwriting_input(output: Path, *inputs: Path) -> None:
             same = os.path.samefile(output, source)
         if same:
             raise OutputError(
-                f"{output}: refusing to write over the input {source.name}; choose another output name"
+                f"{output}: refusing to write over the input {source.name}; "
+                "choose another output name"
             )
 
 
@@ -63,4 +64,8 @@ def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
 
 def write_bytes_atomically(destination: Path, data: bytes) -> None:
     """Write ``data`` to ``destination`` through a temporary file."""
-    write_atomically(destination, lambda temp: temp.write_bytes(data))
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(data)
+
+    write_atomically(destination, write)

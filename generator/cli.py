@@ -6,9 +6,84 @@ message and exit code 2; nothing reaches the user as a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
 
 from generator import __version__
+from generator.asof import parse_as_of, today_in_london
+from generator.errors import BoardpackError
+from generator.findings import EXIT_COULD_NOT_RUN
+from generator.rules import Rules, load_rules
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class AsOfDate(click.ParamType):
+    """A date option: 2026-11-23, 23/11/2026 or 23 November 2026."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_as_of(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def fail(message: str) -> None:
+    """Print a one-line message and stop with exit code 2."""
+    click.echo(f"boardpack: {message}", err=True)
+    sys.exit(EXIT_COULD_NOT_RUN)
+
+
+def friendly_errors(command: F) -> F:
+    """Turn the core's errors, and anything unforeseen, into one line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BoardpackError as error:
+            fail(str(error))
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was written")
+        except MemoryError:
+            fail("ran out of memory; the workbook is too large to handle on this machine")
+        except Exception as error:  # last resort: a bug must still not show a traceback
+            if os.environ.get("BOARDPACK_DEBUG"):
+                raise
+            fail(
+                f"unexpected {type(error).__name__}: {error}. This is a bug in boardpack; "
+                "set BOARDPACK_DEBUG=1 to see the details and please report it"
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _rules(path: Path | None) -> Rules:
+    return load_rules(path)
+
+
+rules_option = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Rules file to use instead of the shipped rules.yaml.",
+)
+as_of_option = click.option(
+    "--as-of",
+    type=AsOfDate(),
+    help="The date to judge overdue and stale against (default: today in London).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,3 +97,60 @@ def main() -> None:
     boardpack send out.docx --workbook plan.xlsx
     boardpack init new-plan.xlsx            start a new plan workbook
     """
+
+
+@main.command()
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rules_option
+@as_of_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json, github (workflow annotations) or junit for CI.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@friendly_errors
+def validate(
+    workbooks: tuple[Path, ...],
+    rules_path: Path | None,
+    as_of: dt.date | None,
+    output_format: str,
+    strict: bool,
+) -> None:
+    """Check plan workbooks against the rules and list every problem by cell.
+
+    Exit code 0: no errors (warnings allowed unless --strict); 1: errors found;
+    2: could not run (no such file, not a workbook, bad rules file).
+
+    \b
+    Examples:
+      boardpack validate plan.xlsx
+      boardpack validate workbooks/*.xlsx --format github
+      boardpack validate plan.xlsx --as-of 2026-11-30 --strict
+    """
+    from generator.load import check_workbooks
+
+    rules = _rules(rules_path)
+    _, result, problems = check_workbooks(list(workbooks), rules, as_of or today_in_london())
+    for message in problems:
+        click.echo(f"boardpack: {message}", err=True)
+    _print_findings(result, output_format)
+    sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
+
+
+def _colour_wanted() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _print_findings(result: Any, output_format: str) -> None:
+    import json
+
+    if output_format == "json":
+        click.echo(json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False))
+        return
+    for finding in result.findings:
+        click.echo(f"{finding.severity}: {finding.describe()}")
+    click.echo(result.summary())

@@ -110,7 +110,7 @@ class ValidationResult:
         return [[finding.as_dict()[key] for key in keys] for finding in self.findings]
 
     def summary(self) -> str:
-        """"2 errors and 3 warnings in 1 workbook"."""
+        """ "2 errors and 3 warnings in 1 workbook"."""
         return (
             f"{_count(len(self.errors), 'error')} and "
             f"{_count(len(self.warnings), 'warning')} in {_count(len(self.files), 'workbook')}"

@@ -90,7 +90,7 @@ class Measure:
 
     @property
     def direction(self) -> str:
-        """"improving", "worsening", "no change" or "" when it cannot be told."""
+        """ "improving", "worsening", "no change" or "" when it cannot be told."""
         if not isinstance(self.previous, (int, float)) or not isinstance(
             self.current, (int, float)
         ):
@@ -102,9 +102,7 @@ class Measure:
 
     @property
     def meets_target(self) -> bool | None:
-        if not isinstance(self.target, (int, float)) or not isinstance(
-            self.current, (int, float)
-        ):
+        if not isinstance(self.target, (int, float)) or not isinstance(self.current, (int, float)):
             return None
         if self.better == "lower":
             return self.current <= self.target

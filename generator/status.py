@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def _fold(text: str) -> str:
-    """Lower case with punctuation and spacing removed: "On-track " -> "ontrack"."""
-    return _NOT_WORD.sub("", text.lower())
+from generator.headers import fold as _fold
 
 
 @dataclass(frozen=True)
@@ -27,7 +21,7 @@ class Status:
 
     @property
     def label(self) -> str:
-        """"Blue – completed", the way seed 004 heads its table."""
+        """ "Blue – completed", the way seed 004 heads its table."""
         return f"{self.name} – {self.meaning}" if self.meaning else self.name
 
 
@@ -74,7 +68,7 @@ class StatusKey:
             candidate = _rgb(status.colour)
             if candidate is None:
                 continue
-            distance = sum((a - b) ** 2 for a, b in zip(target, candidate))
+            distance = sum((a - b) ** 2 for a, b in zip(target, candidate, strict=True))
             if best is None or distance < best[0]:
                 best = (distance, status.name)
         # Beyond this distance the fill is some other colour (say grey banding), not a status.

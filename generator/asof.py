@@ -1,0 +1,25 @@
+"""The as-of date: today in Europe/London unless the user names a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.cellvalues import parse_date
+
+
+def today_in_london() -> dt.date:
+    """Today's date where the board sits (pendulum knows British Summer Time)."""
+    import pendulum  # imported here: only needed when no --as-of is given
+
+    today = pendulum.today("Europe/London")
+    return dt.date(today.year, today.month, today.day)
+
+
+def parse_as_of(text: str) -> dt.date:
+    """A day typed as 2026-11-23, 23/11/2026 or 23 November 2026; ValueError otherwise."""
+    parsed = parse_date(text.strip(), frozenset())
+    if isinstance(parsed.value, dt.date) and parsed.rule in ("", "date-as-text"):
+        return parsed.value
+    if parsed.rule == "impossible-date":
+        raise ValueError(f'"{text}" is not a real date')
+    raise ValueError(f'"{text}" is not a date; use 2026-11-23 or 23/11/2026')

@@ -1,0 +1,210 @@
+"""Turning raw cell values into the plan's values, the way a UK programme manager means them.
+
+Each parser returns a ``Parsed``: the value, and when the cell needed interpreting, the
+reading rule that says so (a text date is a warning, an impossible date an error). Parsers
+are pure and keyed only on the raw value, so results are cached: plans repeat the same
+dates and statuses on row after row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from generator.headers import fold
+from generator.status import StatusKey
+
+#: Characters Word (XML 1.0) cannot hold; removed from text with a warning.
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Values Excel shows for a failed formula.
+ERROR_VALUES = frozenset(
+    (
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    )
+)
+# Excel serial numbers for 1 January 1990 and 31 December 2099: a bare number in this range
+# in a date column is almost certainly a date whose cell lost its date format.
+_SERIAL_RANGE = (32874, 73050)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+
+_NUMERIC = re.compile(
+    r"(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{2}|\d{4})"
+)
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ][\d:.]+)?")
+_DAY_MONTH_YEAR = re.compile(
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?"
+    r"[\s\-/]*" + _MONTH + r"[\s\-/,]*(?P<year>\d{4}|\d{2})"
+)
+_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})")
+_MONTH_YEAR = re.compile(r"(?:end\s+(?:of\s+)?)?" + _MONTH + r"[\s\-/,]*(?P<year>\d{4}|\d{2})")
+_QUARTER = re.compile(
+    r"q(?:uarter)?\s*(?P<quarter>[1-4])\s*,?\s*(?:fy\s*)?(?P<start>\d{4})\s*[/\-]\s*(?P<end>\d{2}|\d{4})"
+    r"|(?:fy\s*)?(?P<start2>\d{4})\s*[/\-]\s*(?P<end2>\d{2}|\d{4})\s*,?\s*q(?:uarter)?\s*(?P<quarter2>[1-4])"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's value as the plan uses it, and the reading rule it raised, if any."""
+
+    value: Any
+    rule: str = ""  # a reading rule id from rules.yaml, or "" when the cell read cleanly
+    shown_as: str = ""  # how the value was understood, for the message ({other})
+
+
+EMPTY = Parsed(None)
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def raw_text(raw: Any) -> str:
+    """A raw cell value as a person would read it, for findings' ``value``."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def uk_date(day: dt.date) -> str:
+    """ "23 April 2020"."""
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def parse_text(raw: Any) -> Parsed:
+    """Text columns: numbers lose a spurious ".0", dates are written the UK way."""
+    if is_blank(raw):
+        return EMPTY
+    if isinstance(raw, str):
+        if raw.strip() in ERROR_VALUES:
+            return Parsed(None, "error-value")
+        text = raw.strip()
+        if ILLEGAL_CHARACTERS.search(text):
+            return Parsed(ILLEGAL_CHARACTERS.sub("", text), "illegal-characters")
+        return Parsed(text)
+    if isinstance(raw, dt.date):
+        return Parsed(uk_date(raw if not isinstance(raw, dt.datetime) else raw.date()))
+    return Parsed(raw_text(raw))
+
+
+@lru_cache(maxsize=4096)
+def parse_date(raw: Any, no_date_words: frozenset[str]) -> Parsed:
+    """Date columns: real dates pass; UK text dates are read day-first with a warning."""
+    if is_blank(raw):
+        return EMPTY
+    if isinstance(raw, dt.datetime):
+        return Parsed(raw.date())
+    if isinstance(raw, dt.date):
+        return Parsed(raw)
+    if isinstance(raw, bool):
+        return Parsed(None, "not-a-date")
+    if isinstance(raw, (int, float)):
+        if _SERIAL_RANGE[0] <= raw <= _SERIAL_RANGE[1]:
+            day = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+            return Parsed(day, "date-as-text", uk_date(day))
+        return Parsed(None, "not-a-date")
+    if not isinstance(raw, str):  # durations and times from time-formatted cells
+        return Parsed(None, "not-a-date")
+    text = raw.strip()
+    if text in ERROR_VALUES:
+        return Parsed(None, "error-value")
+    if fold(text) in no_date_words:
+        return Parsed(None, "no-date")
+    return _parse_date_text(text)
+
+
+def _parse_date_text(text: str) -> Parsed:
+    lowered = " ".join(text.lower().split())
+    for pattern in (_NUMERIC, _ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        match = pattern.fullmatch(lowered)
+        if match:
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month]
+            return _checked_date(_year(match["year"]), number, int(match["day"]))
+    match = _MONTH_YEAR.fullmatch(lowered)
+    if match:
+        year, month = _year(match["year"]), _MONTHS[match["month"]]
+        return _checked_date(year, month, calendar.monthrange(year, month)[1])
+    match = _QUARTER.fullmatch(lowered)
+    if match:
+        quarter = int(match["quarter"] or match["quarter2"])
+        start = int(match["start"] or match["start2"])
+        # Financial years run April to March: Q1 ends 30 June, Q4 ends 31 March next year.
+        year, month = (start, 3 + 3 * quarter) if quarter < 4 else (start + 1, 3)
+        return _checked_date(year, month, calendar.monthrange(year, month)[1])
+    return Parsed(None, "not-a-date")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
+
+
+def _checked_date(year: int, month: int, day: int) -> Parsed:
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return Parsed(None, "impossible-date")
+    return Parsed(value, "date-as-text", uk_date(value))
+
+
+@lru_cache(maxsize=1024)
+def parse_status(raw: Any, key: StatusKey) -> Parsed:
+    """Status columns: "amber", "A", " Amber " and "Amber – some progress" all read as Amber."""
+    if is_blank(raw):
+        return EMPTY
+    text = raw_text(raw).strip()
+    if text in ERROR_VALUES:
+        return Parsed(None, "error-value")
+    name = key.canonical(text)
+    return Parsed(name) if name else Parsed(None, "unknown-status")
+
+
+@lru_cache(maxsize=4096)
+def parse_number(raw: Any) -> Parsed:
+    """Number columns: 85, "85%", "1,234" and "£2.5" are numbers; other text is kept as text."""
+    if is_blank(raw):
+        return EMPTY
+    if isinstance(raw, bool):
+        return Parsed(raw_text(raw), "not-a-number")
+    if isinstance(raw, (int, float)):
+        return Parsed(float(raw))
+    text = raw_text(raw).strip()
+    if text in ERROR_VALUES:
+        return Parsed(None, "error-value")
+    cleaned = text.replace(",", "").lstrip("£$€").rstrip("%").strip()
+    try:
+        return Parsed(float(cleaned))
+    except ValueError:
+        return Parsed(text, "not-a-number")

@@ -1,0 +1,539 @@
+"""Load rules.yaml, check it, and build the rules boardpack validates against.
+
+The file is read with ruamel.yaml's round-trip loader, which builds only plain mappings,
+lists and scalars (never Python objects) and remembers where every key stands, so a mistake
+in the file is reported with its line. The file's own shape is checked with a Cerberus
+schema; every Cerberus snippet inside it is checked by Cerberus too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cerberus import SchemaError, Validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from generator.errors import BadRulesFile
+from generator.findings import Severity
+from generator.headers import fold
+from generator.resources import default_rules_path
+from generator.status import Status, StatusKey
+
+COLUMN_TYPES = ("text", "date", "status", "number")
+COMPARE_OPS = ("<", "<=", ">", ">=")
+#: The pseudo-column a rule may compare: Revised due date if given, else Due date.
+EFFECTIVE_DUE = "effective due date"
+AS_OF = "as_of"
+
+_SEVERITY = {"type": "string", "allowed": ["error", "warning"], "required": True}
+_RULE_BASE = {
+    "id": {"type": "string", "required": True, "regex": r"[a-z0-9][a-z0-9-]*"},
+    "severity": _SEVERITY,
+    "message": {"type": "string", "required": True, "empty": False},
+    "enabled": {"type": "boolean"},
+    "description": {"type": "string"},
+}
+_CERBERUS_SNIPPET = {"type": "dict", "keysrules": {"type": "string"}}
+_COLUMN = {
+    "type": "dict",
+    "schema": {
+        "type": {"type": "string", "allowed": list(COLUMN_TYPES), "required": True},
+        "required": {"type": "boolean"},
+        "aliases": {"type": "list", "schema": {"type": "string"}},
+        "checks": {
+            "type": "list",
+            "schema": {
+                "type": "dict",
+                "schema": {**_RULE_BASE, "schema": {**_CERBERUS_SNIPPET, "required": True}},
+            },
+        },
+    },
+}
+_SHEET = {
+    "type": "dict",
+    "schema": {
+        "required": {"type": "boolean"},
+        "aliases": {"type": "list", "schema": {"type": "string"}},
+        "columns": {
+            "type": "dict",
+            "required": True,
+            "keysrules": {"type": "string"},
+            "valuesrules": _COLUMN,
+        },
+    },
+}
+#: The shape of rules.yaml itself.
+META_SCHEMA: dict[str, Any] = {
+    "version": {"type": "integer", "allowed": [1], "required": True},
+    "status": {
+        "type": "list",
+        "required": True,
+        "minlength": 1,
+        "schema": {
+            "type": "dict",
+            "schema": {
+                "name": {"type": "string", "required": True, "empty": False},
+                "letter": {"type": "string", "required": True},
+                "meaning": {"type": "string", "required": True},
+                "colour": {"type": "string", "required": True, "regex": "#?[0-9A-Fa-f]{6}"},
+                "text_colour": {"type": "string", "regex": "#?[0-9A-Fa-f]{6}"},
+                "complete": {"type": "boolean"},
+                "aliases": {"type": "list", "schema": {"type": "string"}},
+            },
+        },
+    },
+    "no_date_words": {"type": "list", "schema": {"type": "string"}},
+    "sheets": {
+        "type": "dict",
+        "required": True,
+        "keysrules": {"type": "string"},
+        "valuesrules": _SHEET,
+    },
+    "row_rules": {
+        "type": "list",
+        "schema": {
+            "type": "dict",
+            "schema": {
+                **_RULE_BASE,
+                "column": {"type": "string"},
+                "when": _CERBERUS_SNIPPET,
+                "require": _CERBERUS_SNIPPET,
+                "compare": {
+                    "type": "dict",
+                    "schema": {
+                        "column": {"type": "string", "required": True},
+                        "op": {"type": "string", "allowed": list(COMPARE_OPS), "required": True},
+                        "than": {"type": "string", "required": True},
+                        "minus_days": {"type": "integer", "min": 0},
+                    },
+                },
+            },
+        },
+    },
+    "table_rules": {
+        "type": "list",
+        "schema": {
+            "type": "dict",
+            "schema": {
+                **_RULE_BASE,
+                "unique": {"type": "string"},
+                "lookup": {
+                    "type": "dict",
+                    "schema": {
+                        "column": {"type": "string", "required": True},
+                        "sheet": {"type": "string", "required": True},
+                        "sheet_column": {"type": "string", "required": True},
+                    },
+                },
+            },
+        },
+    },
+    "reading": {"type": "list", "schema": {"type": "dict", "schema": dict(_RULE_BASE)}},
+}
+
+#: Rules about reading cells that the code raises; rules.yaml sets their severity and words.
+READING_RULE_IDS = (
+    "impossible-date",
+    "not-a-date",
+    "date-as-text",
+    "no-date",
+    "unknown-status",
+    "status-from-colour",
+    "formula-without-value",
+    "not-a-number",
+    "illegal-characters",
+    "missing-optional-column",
+    "error-value",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What every rule has: an id, a severity, a message template, and a switch."""
+
+    id: str
+    severity: Severity
+    message: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class CellCheck:
+    """A Cerberus snippet applied to one column's parsed value."""
+
+    rule: Rule
+    schema: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    checks: tuple[CellCheck, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: dict[str, ColumnSpec]
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Compare:
+    column: str
+    op: str
+    than: str
+    minus_days: int = 0
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over one Actions row: ``when`` matches, then ``require`` or ``compare`` must hold.
+
+    With neither ``require`` nor ``compare`` the rule fires whenever ``when`` matches.
+    """
+
+    rule: Rule
+    column: str  # where a finding is located
+    when: Mapping[str, Any] | None = None
+    require: Mapping[str, Any] | None = None
+    compare: Compare | None = None
+
+    @property
+    def columns(self) -> set[str]:
+        """Columns the rule reads (the effective due date needs Due date)."""
+        needed = {self.column}
+        for schema in (self.when, self.require):
+            needed.update(schema or {})
+        if self.compare:
+            needed.add(self.compare.column)
+            if self.compare.than != AS_OF:
+                needed.add(self.compare.than)
+        if EFFECTIVE_DUE in needed:
+            needed.discard(EFFECTIVE_DUE)
+            needed.add("Due date")
+        return needed
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """A rule across rows: ``unique`` column, or ``lookup`` of a column in another sheet."""
+
+    rule: Rule
+    column: str
+    unique: bool = False
+    lookup_sheet: str = ""
+    lookup_column: str = ""
+
+
+@dataclass
+class Rules:
+    """Everything rules.yaml says, ready to validate with."""
+
+    key: StatusKey
+    sheets: dict[str, SheetSpec]
+    row_rules: list[RowRule] = field(default_factory=list)
+    table_rules: list[TableRule] = field(default_factory=list)
+    reading: dict[str, Rule] = field(default_factory=dict)
+    no_date_words: frozenset[str] = frozenset()
+    path: Path | None = None
+    sha256: str = ""
+
+    @property
+    def actions(self) -> SheetSpec:
+        return self.sheets["Actions"]
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Read and check a rules file (the shipped rules.yaml when ``path`` is None)."""
+    source = Path(path) if path is not None else default_rules_path()
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise BadRulesFile(f"{source}: no such rules file") from None
+    except OSError as error:
+        raise BadRulesFile(f"{source}: cannot read the rules file ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRulesFile(f"{source}: not a text file; rules files are UTF-8 YAML") from None
+    try:
+        document = YAML(typ="rt", pure=True).load(text)
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "somewhere"
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BadRulesFile(f"{source}, {where}: broken YAML ({problem})") from None
+    if not isinstance(document, Mapping):
+        raise BadRulesFile(f"{source}: expected a YAML mapping with version, status and sheets")
+    _check_shape(source, document)
+    rules = _build(source, document)
+    rules.path = source
+    rules.sha256 = hashlib.sha256(raw).hexdigest()
+    return rules
+
+
+def _check_shape(source: Path, document: Mapping[str, Any]) -> None:
+    validator = Validator(META_SCHEMA)
+    if validator.validate(_plain(document)):
+        return
+    path, problem = _first_error(validator.errors)
+    raise BadRulesFile(f"{source}, {_where(document, path)}: {problem}")
+
+
+def _first_error(errors: Mapping[Any, Any], path: tuple[Any, ...] = ()) -> tuple[tuple, str]:
+    """Walk Cerberus's nested error tree down to the first concrete complaint."""
+    key = sorted(errors, key=str)[0]
+    detail = errors[key]
+    path = (*path, key)
+    while isinstance(detail, list):
+        nested = [item for item in detail if isinstance(item, Mapping)]
+        if nested:
+            return _first_error(nested[0], path)
+        message = str(detail[0])
+        if message == "unknown field":
+            message = f"unknown key '{key}'"
+            close = _suggest_key(path)
+            if close:
+                message += f" (did you mean '{close}'?)"
+        else:
+            message = f"'{key}': {message}"
+        return path, message
+    return path, f"'{key}': {detail}"
+
+
+def _suggest_key(path: tuple[Any, ...]) -> str:
+    """The known key closest to the unknown one at the end of ``path``."""
+    rules: Mapping[str, Any] = {"type": "dict", "schema": META_SCHEMA}
+    for part in path[:-1]:
+        if isinstance(part, int):
+            rules = rules.get("schema", {})
+        elif rules.get("type") == "dict" and "schema" in rules:
+            rules = rules["schema"].get(part, {})
+        else:
+            rules = rules.get("valuesrules", {})
+    keys = list(rules.get("schema", {})) if rules.get("type") == "dict" else []
+    found = difflib.get_close_matches(str(path[-1]), keys, n=1)
+    return found[0] if found else ""
+
+
+def _where(document: Any, path: Sequence[Any]) -> str:
+    """'line 12, key sheets.Actions.columns.Ref' for a path into the YAML document."""
+    node = document
+    line = None
+    for part in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None and isinstance(node, Mapping) and part in node:
+                line = lc.key(part)[0] + 1
+            elif lc is not None and isinstance(node, list) and isinstance(part, int):
+                line = lc.item(part)[0] + 1
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    dotted = ".".join(str(part) for part in path)
+    return f"line {line}, key {dotted}" if line else f"key {dotted}"
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip YAML containers as plain dicts and lists, for Cerberus."""
+    if isinstance(node, Mapping):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    return node
+
+
+def _rule(entry: Mapping[str, Any]) -> Rule:
+    return Rule(
+        id=entry["id"],
+        severity=Severity(entry["severity"]),
+        message=entry["message"],
+        enabled=entry.get("enabled", True),
+    )
+
+
+def _check_snippet(
+    source: Path, document: Any, path: tuple, schema: Mapping[str, Any], *, one_field: bool
+) -> None:
+    """Let Cerberus itself judge a snippet: field rules (``one_field``) or a row schema."""
+    try:
+        Validator({"value": dict(schema)} if one_field else dict(schema))
+    except (SchemaError, TypeError, ValueError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
+        raise BadRulesFile(
+            f"{source}, {_where(document, path)}: not a valid Cerberus rule ({first})"
+        ) from None
+
+
+def _build(source: Path, document: Mapping[str, Any]) -> Rules:
+    plain = _plain(document)
+    statuses = tuple(
+        Status(
+            name=item["name"],
+            letter=item["letter"],
+            meaning=item["meaning"],
+            colour=item["colour"].lstrip("#").upper(),
+            text_colour=item.get("text_colour", "000000").lstrip("#").upper(),
+            complete=item.get("complete", False),
+            aliases=tuple(item.get("aliases", ())),
+        )
+        for item in plain["status"]
+    )
+    seen_ids: dict[str, tuple] = {}
+
+    def register(rule: Rule, path: tuple) -> Rule:
+        if rule.id in seen_ids:
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: rule id '{rule.id}' is used twice"
+            )
+        seen_ids[rule.id] = path
+        return rule
+
+    sheets: dict[str, SheetSpec] = {}
+    for sheet_name, sheet in plain["sheets"].items():
+        columns: dict[str, ColumnSpec] = {}
+        for column_name, column in sheet["columns"].items():
+            checks = []
+            for index, check in enumerate(column.get("checks", [])):
+                path: tuple[Any, ...] = (
+                    "sheets",
+                    sheet_name,
+                    "columns",
+                    column_name,
+                    "checks",
+                    index,
+                )
+                _check_snippet(source, document, (*path, "schema"), check["schema"], one_field=True)
+                checks.append(CellCheck(register(_rule(check), path), check["schema"]))
+            columns[column_name] = ColumnSpec(
+                name=column_name,
+                type=column["type"],
+                required=column.get("required", False),
+                aliases=tuple(column.get("aliases", ())),
+                checks=tuple(checks),
+            )
+        sheets[sheet_name] = SheetSpec(
+            name=sheet_name,
+            columns=columns,
+            required=sheet.get("required", False),
+            aliases=tuple(sheet.get("aliases", ())),
+        )
+    if "Actions" not in sheets:
+        raise BadRulesFile(f"{source}, key sheets: an Actions sheet must be described")
+    action_columns = set(sheets["Actions"].columns) | {EFFECTIVE_DUE}
+
+    def known_column(name: str, path: tuple) -> str:
+        if name not in action_columns:
+            close = difflib.get_close_matches(name, sorted(action_columns), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: no Actions column called '{name}'{hint}"
+            )
+        return name
+
+    row_rules = []
+    for index, entry in enumerate(plain.get("row_rules", [])):
+        path = ("row_rules", index)
+        rule = register(_rule(entry), path)
+        for part in ("when", "require"):
+            if part in entry:
+                _check_snippet(source, document, (*path, part), entry[part], one_field=False)
+                for name in entry[part]:
+                    known_column(name, (*path, part, name))
+        compare = None
+        if "compare" in entry:
+            spec = entry["compare"]
+            known_column(spec["column"], (*path, "compare", "column"))
+            if spec["than"] != AS_OF:
+                known_column(spec["than"], (*path, "compare", "than"))
+            compare = Compare(spec["column"], spec["op"], spec["than"], spec.get("minus_days", 0))
+        if "require" in entry and compare is not None:
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: a rule has require or compare, not both"
+            )
+        column = entry.get("column") or (
+            compare.column
+            if compare
+            else next(iter(entry.get("require") or entry.get("when") or {}), "")
+        )
+        if not column:
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: the rule needs when, require or compare"
+            )
+        row_rules.append(
+            RowRule(
+                rule=rule,
+                column=known_column(column, (*path, "column")),
+                when=entry.get("when"),
+                require=entry.get("require"),
+                compare=compare,
+            )
+        )
+
+    table_rules = []
+    for index, entry in enumerate(plain.get("table_rules", [])):
+        path = ("table_rules", index)
+        rule = register(_rule(entry), path)
+        if "unique" in entry:
+            column = known_column(entry["unique"], (*path, "unique"))
+            table_rules.append(TableRule(rule=rule, column=column, unique=True))
+        elif "lookup" in entry:
+            spec = entry["lookup"]
+            column = known_column(spec["column"], (*path, "lookup", "column"))
+            target = sheets.get(spec["sheet"])
+            if target is None or spec["sheet_column"] not in target.columns:
+                raise BadRulesFile(
+                    f"{source}, {_where(document, (*path, 'lookup'))}: "
+                    f"no sheet '{spec['sheet']}' with a column "
+                    f"'{spec['sheet_column']}' is described"
+                )
+            table_rules.append(
+                TableRule(
+                    rule=rule,
+                    column=column,
+                    lookup_sheet=spec["sheet"],
+                    lookup_column=spec["sheet_column"],
+                )
+            )
+        else:
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: a table rule needs unique or lookup"
+            )
+
+    reading: dict[str, Rule] = {}
+    for index, entry in enumerate(plain.get("reading", [])):
+        path = ("reading", index)
+        if entry["id"] not in READING_RULE_IDS:
+            close = difflib.get_close_matches(entry["id"], READING_RULE_IDS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise BadRulesFile(
+                f"{source}, {_where(document, (*path, 'id'))}: "
+                f"'{entry['id']}' is not a reading rule boardpack knows{hint}"
+            )
+        reading[entry["id"]] = register(_rule(entry), path)
+    missing = [rule_id for rule_id in READING_RULE_IDS if rule_id not in reading]
+    if missing:
+        raise BadRulesFile(
+            f"{source}, key reading: missing {', '.join(missing)}; "
+            "switch a rule off with enabled: false rather than deleting it"
+        )
+
+    return Rules(
+        key=StatusKey(statuses),
+        sheets=sheets,
+        row_rules=row_rules,
+        table_rules=table_rules,
+        reading=reading,
+        no_date_words=frozenset(fold(word) for word in plain.get("no_date_words", [])),
+    )

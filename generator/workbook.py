@@ -1,0 +1,328 @@
+"""Open a workbook safely and find its sheets, header rows and columns.
+
+Values are read with python-calamine: it reads .xlsx, .xlsm, .xls, .xlsb and .ods, returns
+formulas' cached values, honours the 1904 date system, and is several times faster than
+openpyxl. Reading never validates: it only says where each value sits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from generator.errors import MissingColumns, MissingSheet, UnreadableWorkbook
+from generator.headers import did_you_mean, fold, lookup_table
+from generator.rules import Rules, SheetSpec
+
+#: How far down a sheet the header row is looked for, below any title block.
+HEADER_SEARCH_ROWS = 30
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 27 -> "AB"."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass
+class Table:
+    """One sheet's data: which column is where, and the rows beneath the header.
+
+    ``rows`` holds (workbook row number, values by canonical column name); blank rows are
+    already gone. ``headers`` keeps each column's header as typed, for messages.
+    """
+
+    sheet: str
+    spec: SheetSpec
+    header_row: int
+    columns: dict[str, int]
+    headers: dict[str, str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    hidden: bool = False
+    missing: list[str] = field(default_factory=list)  # required columns the header lacks
+    typed_headers: list[str] = field(default_factory=list)
+
+    def cell(self, column: str, row: int) -> str:
+        """A1 reference of ``column`` in workbook row ``row``."""
+        return f"{column_letter(self.columns[column])}{row}"
+
+    def has(self, column: str) -> bool:
+        return column in self.columns
+
+
+@dataclass
+class Workbook:
+    """The tables boardpack found, keyed by the sheet names rules.yaml uses."""
+
+    path: Path
+    tables: dict[str, Table]
+    format: str  # "xlsx", "xls", "xlsb" or "ods"
+
+    @property
+    def actions(self) -> Table:
+        return self.tables["Actions"]
+
+
+@contextlib.contextmanager
+def _rust_panics_silenced() -> Iterator[None]:
+    """Keep a Rust panic's report off the user's terminal; the panic still raises here.
+
+    calamine panics on some damaged files, and Rust's panic hook writes straight to file
+    descriptor 2, past Python; boardpack says what went wrong in one line instead.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
+    """Open with python-calamine, turning its exceptions into one-line messages."""
+    try:
+        with _rust_panics_silenced():
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise UnreadableWorkbook(
+            f"{path}: the workbook is password-protected; remove the password in Excel "
+            "(File > Info > Protect Workbook) and save it again"
+        ) from None
+    except (
+        python_calamine.CalamineError,
+        python_calamine.ZipError,
+        python_calamine.XmlError,
+    ) as error:
+        raise UnreadableWorkbook(
+            f"{path}: the workbook is damaged and cannot be read ({_first_line(error)}); "
+            "open it in Excel and save it again as .xlsx"
+        ) from None
+    except BaseException as error:  # calamine's Rust panics derive from BaseException
+        if _is_ours(error):
+            raise
+        raise UnreadableWorkbook(
+            f"{path}: the workbook is damaged or in a form boardpack cannot read "
+            f"({_first_line(error)}); open it in Excel and save it again as .xlsx"
+        ) from None
+
+
+def _is_ours(error: BaseException) -> bool:
+    """Interruptions and exits must pass through; anything else from calamine is the file's."""
+    return isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:160] if text else type(error).__name__
+
+
+def read_workbook(path: Path, rules: Rules, fmt: str = "xlsx") -> Workbook:
+    """Read every sheet rules.yaml describes; raise if Actions or its key columns are missing."""
+    book = open_calamine(path)
+    try:
+        with _rust_panics_silenced():
+            metadata = book.sheets_metadata
+    except BaseException as error:  # calamine may fail lazily on a damaged package
+        if _is_ours(error):
+            raise
+        raise UnreadableWorkbook(f"{path}: cannot list its sheets ({_first_line(error)})") from None
+    visible = {sheet.name: str(sheet.visible).endswith("Visible") for sheet in metadata}
+    names = [sheet.name for sheet in metadata]
+    tables: dict[str, Table] = {}
+    for spec in rules.sheets.values():
+        sheet_name = _find_sheet(names, visible, spec)
+        if sheet_name is None:
+            if spec.required:
+                raise MissingSheet(_missing_sheet_message(path, spec, names))
+            continue
+        grid = _read_grid(book, path, sheet_name)
+        table = _find_table(grid, sheet_name, spec)
+        if table is None:
+            if spec.required:
+                raise MissingColumns(_missing_columns_message(path, sheet_name, spec, grid))
+            continue
+        table.hidden = not visible.get(sheet_name, True)
+        if table.missing and spec.required:
+            raise MissingColumns(missing_columns_message(path, table))
+        tables[spec.name] = table
+    return Workbook(path=path, tables=tables, format=fmt)
+
+
+def _find_sheet(names: list[str], visible: Mapping[str, bool], spec: SheetSpec) -> str | None:
+    """The sheet called by the spec's name or an alias; a visible sheet wins over a hidden one."""
+    wanted = lookup_table({spec.name: spec.aliases})
+    matches = [name for name in names if wanted.get(fold(name)) == spec.name]
+    matches.sort(key=lambda name: (not visible.get(name, True), fold(name) != fold(spec.name)))
+    return matches[0] if matches else None
+
+
+def _missing_sheet_message(path: Path, spec: SheetSpec, names: list[str]) -> str:
+    found = ", ".join(f'"{name}"' for name in names) or "none"
+    hint = did_you_mean(spec.name, names)
+    suggestion = f'; did you mean "{hint}"? Rename it to {spec.name}' if hint else ""
+    return f"{path}: no {spec.name} sheet (sheets found: {found}){suggestion}"
+
+
+def _read_grid(book: Any, path: Path, sheet_name: str) -> Grid:
+    try:
+        with _rust_panics_silenced():
+            sheet = book.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=True)
+            start = sheet.start or (0, 0)
+            merged = sheet.merged_cell_ranges or []
+    except python_calamine.PasswordError:
+        raise UnreadableWorkbook(f"{path}: the workbook is password-protected") from None
+    except BaseException as error:  # calamine raises several types for damaged sheets
+        if _is_ours(error):
+            raise
+        raise UnreadableWorkbook(
+            f"{path}: the sheet {sheet_name!r} cannot be read ({_first_line(error)}); "
+            "open the workbook in Excel and save it again"
+        ) from None
+    return Grid(rows=rows, first_row=start[0], first_col=start[1], merged=merged)
+
+
+@dataclass
+class Grid:
+    """A sheet's cells as calamine gives them, with the offset of the first row and column."""
+
+    rows: list[list[Any]]
+    first_row: int
+    first_col: int
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+    def value(self, row: int, col: int) -> Any:
+        """The value at 0-based sheet coordinates, or None."""
+        r, c = row - self.first_row, col - self.first_col
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+    def header_candidates(self) -> Iterator[tuple[int, list[Any]]]:
+        for offset, cells in enumerate(self.rows[:HEADER_SEARCH_ROWS]):
+            yield self.first_row + offset, [None] * self.first_col + list(cells)
+
+
+def _find_table(grid: Grid, sheet_name: str, spec: SheetSpec) -> Table | None:
+    """Pick the header row (the row naming most known columns) and map its columns."""
+    known = lookup_table({name: column.aliases for name, column in spec.columns.items()})
+    required = [name for name, column in spec.columns.items() if column.required]
+    best: tuple[tuple[int, int], int, dict[str, int], dict[str, str], list[str]] | None = None
+    for row_index, cells in grid.header_candidates():
+        columns: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        for col_index, cell in enumerate(cells):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            name = known.get(fold(cell))
+            if name is None:
+                continue
+            # The column's own name beats an alias; otherwise the leftmost match wins.
+            if name not in columns or (
+                fold(cell) == fold(name) and fold(headers[name]) != fold(name)
+            ):
+                columns[name] = col_index
+                headers[name] = " ".join(cell.split())
+        score = (sum(1 for name in required if name in columns), len(columns))
+        if columns and (best is None or score > best[0]):
+            typed = [" ".join(str(cell).split()) for cell in cells if cell not in (None, "")]
+            best = (score, row_index, columns, headers, typed)
+    if best is None or best[0][0] == 0:
+        return None
+    (_, _), header_row, columns, headers, typed = best
+    table = Table(
+        sheet=sheet_name,
+        spec=spec,
+        header_row=header_row + 1,
+        columns=columns,
+        headers=headers,
+        missing=[name for name in required if name not in columns],
+        typed_headers=typed,
+    )
+    if not table.missing:
+        table.rows = list(_data_rows(grid, header_row, columns))
+    return table
+
+
+def _data_rows(
+    grid: Grid, header_row: int, columns: dict[str, int]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows below the header, blank ones skipped, merged cells filled from their top-left."""
+    fill = _merged_fill(grid, header_row, columns)
+    start = header_row + 1 - grid.first_row
+    first_col = grid.first_col
+    positions = [(name, index - first_col) for name, index in columns.items()]
+    for offset, cells in enumerate(grid.rows[start:] if start > 0 else grid.rows):
+        row_index = grid.first_row + max(start, 0) + offset
+        width = len(cells)
+        values = {
+            name: (cells[position] if 0 <= position < width else None)
+            for name, position in positions
+        }
+        if fill:
+            for name, index in columns.items():
+                merged_value = fill.get((row_index, index))
+                if merged_value is not None:
+                    values[name] = merged_value
+        if any(value is not None and value != "" for value in values.values()):
+            yield row_index + 1, {k: (None if v == "" else v) for k, v in values.items()}
+
+
+def _merged_fill(
+    grid: Grid, header_row: int, columns: dict[str, int]
+) -> dict[tuple[int, int], Any]:
+    """Values merged cells below the header show in every cell they cover."""
+    wanted = set(columns.values())
+    fill: dict[tuple[int, int], Any] = {}
+    for (top, left), (bottom, right) in grid.merged:
+        if bottom <= header_row or (top, left) == (bottom, right):
+            continue
+        value = grid.value(top, left)
+        if value is None or value == "":
+            continue
+        for row in range(max(top, header_row + 1), bottom + 1):
+            for col in range(left, right + 1):
+                if col in wanted and (row, col) != (top, left):
+                    fill[(row, col)] = value
+    return fill
+
+
+def _missing_columns_message(path: Path, sheet: str, spec: SheetSpec, grid: Grid) -> str:
+    required = [name for name, column in spec.columns.items() if column.required]
+    return (
+        f"{path}: sheet {sheet!r} has no header row naming the columns "
+        f"{', '.join(required)} (add the headers, or aliases in rules.yaml)"
+    )
+
+
+def missing_columns_message(path: Path, table: Table) -> str:
+    """ "no Lead column (did you mean "Leed"?)": what a found sheet lacks, with suggestions."""
+    parts = []
+    for name in table.missing:
+        close = did_you_mean(name, table.typed_headers)
+        parts.append(f'{name} (did you mean "{close}"?)' if close else name)
+    return (
+        f"{table_location(path, table)}: missing required "
+        f"column{'s' if len(parts) > 1 else ''} {', '.join(parts)}; "
+        "rename the header, or add it as an alias in rules.yaml"
+    )
+
+
+def table_location(path: Path, table: Table) -> str:
+    return f"{path}: {table.sheet}!{table.header_row}:{table.header_row}"

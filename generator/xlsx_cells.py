@@ -1,0 +1,150 @@
+"""What only an .xlsx file's XML says about cells: fill colours and formulas with no value.
+
+python-calamine gives values, not styles. Two checks need more: a Status given only as the
+cell's colour, and a formula whose result was never saved (files written by scripts, or
+never opened in Excel). Both are answered by scanning the sheet's XML with regular
+expressions, which costs a few milliseconds where a full styled load would cost seconds.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(rb"<(?:\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:\w+:)?c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_STYLE = re.compile(rb'\bs="([0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
+_INLINE = re.compile(rb"<(?:\w+:)?is>")
+
+
+def _index(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
+
+
+class XlsxCells:
+    """Answers about cells of one .xlsx file; safe to call on any zip (answers empty)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def empty_formulas(self, sheet: str) -> set[tuple[int, int]]:
+        """(row, col), 0-based, of formula cells that have no saved value."""
+        xml = self._sheet_xml(sheet)
+        if not xml or not _FORMULA.search(xml):
+            return set()
+        found = set()
+        for match in _CELL.finditer(xml):
+            body = match["body"]
+            if (
+                body
+                and _FORMULA.search(body)
+                and not _VALUE.search(body)
+                and not _INLINE.search(body)
+            ):
+                ref = _REF.search(match["attrs"])
+                if ref:
+                    found.add((int(ref[2]) - 1, _index(ref[1])))
+        return found
+
+    def fills(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """Solid fill colours (RRGGBB) of the given (row, col) cells, where they have one."""
+        xml = self._sheet_xml(sheet)
+        if not xml or not cells:
+            return {}
+        colours = self._style_fills()
+        found: dict[tuple[int, int], str] = {}
+        for match in _CELL.finditer(xml):
+            attrs = match["attrs"]
+            ref = _REF.search(attrs)
+            style = _STYLE.search(attrs)
+            if not ref or not style:
+                continue
+            position = (int(ref[2]) - 1, _index(ref[1]))
+            if position in cells:
+                colour = colours.get(int(style[1]))
+                if colour:
+                    found[position] = colour
+        return found
+
+    def _zip(self) -> zipfile.ZipFile | None:
+        try:
+            return zipfile.ZipFile(self.path)
+        except (OSError, zipfile.BadZipFile):
+            return None
+
+    @lru_cache(maxsize=8)  # noqa: B019 - one small object per file read
+    def _sheet_xml(self, sheet: str) -> bytes:
+        archive = self._zip()
+        if archive is None:
+            return b""
+        with archive:
+            part = _sheet_part(archive, sheet)
+            if part is None:
+                return b""
+            try:
+                return archive.read(part)
+            except (KeyError, OSError, zipfile.BadZipFile):
+                return b""
+
+    def _style_fills(self) -> dict[int, str]:
+        archive = self._zip()
+        if archive is None:
+            return {}
+        with archive:
+            try:
+                root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+            except Exception:  # a damaged styles part only costs the colour fallback
+                return {}
+        fills = [_solid_colour(fill) for fill in root.iter(f"{_NS_MAIN}fill")]
+        xfs = root.find(f"{_NS_MAIN}cellXfs")
+        result: dict[int, str] = {}
+        for index, xf in enumerate(xfs if xfs is not None else []):
+            fill_id = int(xf.get("fillId", "0") or 0)
+            if 0 <= fill_id < len(fills) and fills[fill_id]:
+                result[index] = fills[fill_id]
+        return result
+
+
+def _solid_colour(fill: Element) -> str:
+    pattern = fill.find(f"{_NS_MAIN}patternFill")
+    if pattern is None or pattern.get("patternType") != "solid":
+        return ""
+    colour = pattern.find(f"{_NS_MAIN}fgColor")
+    rgb = colour.get("rgb", "") if colour is not None else ""
+    return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # no usable workbook part: nothing to add to calamine's reading
+        return None
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")
+    }
+    for element in workbook.iter(f"{_NS_MAIN}sheet"):
+        if element.get("name") == sheet:
+            target = targets.get(element.get(f"{_NS_REL}id"), "")
+            if not target:
+                return None
+            return (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
+    return None

@@ -1,0 +1,93 @@
+"""Shared fixtures: the shipped rules, a fixed as-of date, and a workbook builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from generator.rules import Rules, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 23)
+
+ACTION_HEADERS = [
+    "Ref", "Section", "Recommendation", "Action", "Lead", "Partners", "Start date",
+    "Due date", "Revised due date", "Completed date", "Status", "Progress update",
+    "Evidence of impact", "Last updated",
+]  # fmt: skip
+
+
+def action_row(values: dict[str, Any] | None = None, **by_name: Any) -> dict[str, Any]:
+    """A valid Green action due in the future; ``values`` (by header) override columns."""
+    row: dict[str, Any] = {
+        "Ref": "QP-01",
+        "Section": "Quality of Practice",
+        "Action": "Audit case files monthly",
+        "Lead": "Head of Service",
+        "Due date": dt.date(2027, 3, 31),
+        "Status": "Green",
+        "Last updated": dt.date(2026, 11, 1),
+    }
+    row.update(values or {})
+    row.update(by_name)
+    return row
+
+
+def write_plan(
+    path: Path,
+    actions: Sequence[dict[str, Any]],
+    *,
+    headers: Sequence[str] = ACTION_HEADERS,
+    sections: Sequence[str] | None = ("Quality of Practice",),
+    title_rows: int = 0,
+) -> Path:
+    """Write a plan workbook: Actions (with ``headers``) and, unless None, a Sections sheet."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Actions"
+    for index in range(title_rows):
+        sheet.append([f"Improvement plan title line {index + 1}"])
+    sheet.append(list(headers))
+    for action in actions:
+        sheet.append([action.get(header) for header in headers])
+    if sections is not None:
+        listing = book.create_sheet("Sections")
+        listing.append(["Section", "Lead"])
+        for name in sections:
+            listing.append([name, "Director"])
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules()
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``python -m generator`` as a person would, from a scratch folder."""
+
+    def run(
+        *args: str, env: dict[str, str] | None = None, **kwargs: Any
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            capture_output=True,
+            text=True,
+            cwd=kwargs.pop("cwd", tmp_path),
+            env=full_env,
+            timeout=kwargs.pop("timeout", 120),
+            **kwargs,
+        )
+
+    return run

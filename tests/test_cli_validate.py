@@ -1,0 +1,64 @@
+"""`boardpack validate` as CI and people run it: exit codes, formats, many files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import action_row, write_plan
+
+from generator.findings import FINDING_KEYS
+
+
+def test_clean_workbook_exits_0(tmp_path: Path, run_cli) -> None:
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row()])
+    result = run_cli("validate", str(plan), "--as-of", "2026-11-23")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_errors_exit_1_and_warnings_only_with_strict(tmp_path: Path, run_cli) -> None:
+    bad = write_plan(tmp_path / "bad.xlsx", [action_row({"Due date": "31/02/2027"})])
+    warned = write_plan(tmp_path / "warned.xlsx", [action_row({"Due date": "23/04/2027"})])
+    assert run_cli("validate", str(bad), "--as-of", "2026-11-23").returncode == 1
+    assert run_cli("validate", str(warned), "--as-of", "2026-11-23").returncode == 0
+    assert run_cli("validate", str(warned), "--as-of", "2026-11-23", "--strict").returncode == 1
+
+
+def test_json_has_exactly_the_documented_keys(tmp_path: Path, run_cli) -> None:
+    bad = write_plan(
+        tmp_path / "bad.xlsx", [action_row({"Ref": "QP-07", "Due date": "31/02/2020"})]
+    )
+    result = run_cli("validate", str(bad), "--format", "json", "--as-of", "23/11/2026")
+    (finding,) = json.loads(result.stdout)
+    assert tuple(finding) == FINDING_KEYS
+    assert finding["cell"] == "H2" and finding["ref"] == "QP-07" and finding["row"] == 2
+
+
+def test_several_workbooks_one_unreadable_exits_2_but_reports_the_rest(
+    tmp_path: Path, run_cli
+) -> None:
+    bad = write_plan(tmp_path / "bad.xlsx", [action_row({"Due date": "31/02/2027"})])
+    text = tmp_path / "notes.xlsx"
+    text.write_text("this is not a workbook")
+    result = run_cli("validate", str(bad), str(text), "--format", "json", "--as-of", "2026-11-23")
+    assert result.returncode == 2
+    assert [f["rule"] for f in json.loads(result.stdout)] == ["impossible-date"]
+    assert "notes.xlsx" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_arguments_exit_2(tmp_path: Path, run_cli) -> None:
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row()])
+    assert run_cli("validate", str(plan), "--as-of", "31/02/2026").returncode == 2
+    assert run_cli("validate").returncode == 2
+    missing_rules = run_cli("validate", str(plan), "--rules", str(tmp_path / "none.yaml"))
+    assert missing_rules.returncode == 2
+    assert "none.yaml" in missing_rules.stderr
+
+
+def test_input_workbook_is_never_written(tmp_path: Path, run_cli) -> None:
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row(Status=None)])
+    before = plan.read_bytes()
+    run_cli("validate", str(plan), "--as-of", "2026-11-23")
+    assert plan.read_bytes() == before
