@@ -1,4 +1,4 @@
-"""Every real-world and hostile spreadsheet in ../shared/corpus gets an answer, never a traceback."""
+"""Every real-world and hostile spreadsheet in the shared corpus gets an answer, not a traceback."""
 
 from __future__ import annotations
 
