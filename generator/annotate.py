@@ -1,0 +1,187 @@
+"""`--annotate`: a copy of the workbook with every finding's cell highlighted and explained.
+
+The copy keeps the workbook's values and formulas (openpyxl reads it with ``data_only=False``);
+each cell with a finding gets a light red (error) or amber (warning) fill and a comment, and
+a "boardpack findings" sheet lists every finding with a link to its cell. openpyxl does not
+carry over charts, images or some newer Excel features, which is acceptable for a copy made
+to fix data in; the source workbook itself is never written.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import column_index_from_string, quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator.atomic import refuse_overwriting_input, write_atomically
+from generator.errors import OutputError, UnreadableWorkbook
+from generator.findings import Finding, Severity
+
+FINDINGS_SHEET = "boardpack findings"
+AUTHOR = "boardpack"
+
+# Excel's own "light red" and "yellow" conditional-format fills, which users already read
+# as "bad" and "check this".
+FILLS = {
+    Severity.ERROR: PatternFill(fill_type="solid", fgColor="FFC7CE"),
+    Severity.WARNING: PatternFill(fill_type="solid", fgColor="FFEB9C"),
+}
+
+_EXCEL_CELL_LIMIT = 32_767
+_MAX_ROW = 1_048_576
+_MAX_COLUMN = 16_384
+_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_HEADERS = ("Sheet", "Cell", "Ref", "Column", "Rule", "Severity", "Message", "Value")
+_WIDTHS = (16, 10, 12, 18, 24, 10, 70, 30)
+
+
+def annotate_workbook(source: Path, destination: Path, findings: Sequence[Finding]) -> int:
+    """Write a copy of ``source`` to ``destination`` with ``findings`` marked on their cells.
+
+    Several findings on one cell share one comment; the cell's fill follows the most
+    severe. Findings with no cell (or a cell the workbook does not have) appear only in
+    the "boardpack findings" sheet. Returns the number of cells highlighted.
+    """
+    if destination.suffix.lower() != ".xlsx":
+        raise OutputError(
+            f"{destination}: an annotated copy is saved as .xlsx; choose a name ending in .xlsx"
+        )
+    refuse_overwriting_input(destination, source)
+    workbook = _load(source)
+
+    by_cell: dict[Cell, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        cell = _target_cell(workbook, finding)
+        if cell is not None:
+            by_cell[cell].append(finding)
+    for cell, cell_findings in by_cell.items():
+        _mark(cell, cell_findings)
+
+    _add_findings_sheet(workbook, findings, located={f for fs in by_cell.values() for f in fs})
+    write_atomically(destination, workbook.save)
+    return len(by_cell)
+
+
+def _load(source: Path) -> openpyxl.Workbook:
+    # openpyxl warns about workbook features it drops (data validation extensions, unknown
+    # styles); those are about the copy, not the user's data, so they are not shown.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return openpyxl.load_workbook(source, data_only=False)
+        except OSError as error:
+            raise UnreadableWorkbook(f"{source}: cannot open it ({error.strerror})") from None
+        # openpyxl fails on damaged or non-Excel files in many ways; any of them means the
+        # same thing to the user, and none may become a traceback.
+        except Exception:
+            raise UnreadableWorkbook(
+                f"{source}: cannot be annotated; annotating needs an .xlsx or .xlsm workbook"
+            ) from None
+
+
+def _target_cell(workbook: openpyxl.Workbook, finding: Finding) -> Cell | None:
+    """The cell ``finding`` points at, or None when it names no cell that exists."""
+    if not finding.cell or finding.sheet not in workbook.sheetnames:
+        return None
+    sheet = workbook[finding.sheet]
+    if not isinstance(sheet, Worksheet):
+        return None
+    match = _A1.fullmatch(finding.cell.upper())
+    if match is None:
+        return None
+    column, row = column_index_from_string(match[1]), int(match[2])
+    if row > _MAX_ROW or column > _MAX_COLUMN:
+        return None
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(cell, MergedCell):
+        # Only the top-left cell of a merged range shows; mark that one.
+        for merged in sheet.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return sheet.cell(row=merged.min_row, column=merged.min_col)
+        return None
+    return cell
+
+
+def _mark(cell: Cell, findings: list[Finding]) -> None:
+    worst = (
+        Severity.ERROR if any(f.severity is Severity.ERROR for f in findings) else Severity.WARNING
+    )
+    cell.fill = FILLS[worst]
+    notes = [f"{f.severity.value.capitalize()} ({f.rule}): {f.message}" for f in findings]
+    if cell.comment is not None:
+        notes.insert(0, cell.comment.text)
+    text = _cell_text("\n\n".join(notes))
+    comment = Comment(text, AUTHOR)
+    comment.width = 320
+    comment.height = min(60 + 16 * (text.count("\n") + len(text) // 45), 600)
+    cell.comment = comment
+
+
+def _add_findings_sheet(
+    workbook: openpyxl.Workbook, findings: Sequence[Finding], located: set[Finding]
+) -> None:
+    """A sheet listing every finding (sheet-level ones first), linked to its cell."""
+    if FINDINGS_SHEET in workbook.sheetnames:
+        # The source is an earlier annotated copy: its list is out of date.
+        del workbook[FINDINGS_SHEET]
+    sheet = workbook.create_sheet(FINDINGS_SHEET)
+    for column, (header, width) in enumerate(zip(_HEADERS, _WIDTHS, strict=True), start=1):
+        cell = sheet.cell(row=1, column=column, value=header)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = width
+    sheet.freeze_panes = "A2"
+
+    ordered = sorted(findings, key=lambda f: (bool(f.cell), f.severity is not Severity.ERROR))
+    for row, finding in enumerate(ordered, start=2):
+        values = (
+            finding.sheet,
+            finding.cell or "(whole sheet)",
+            finding.ref,
+            finding.column,
+            finding.rule,
+            finding.severity.value,
+            finding.message,
+            finding.value,
+        )
+        for column, value in enumerate(values, start=1):
+            _put_text(sheet, row, column, value)
+        sheet.cell(row=row, column=6).fill = FILLS[finding.severity]
+        sheet.cell(row=row, column=7).alignment = Alignment(wrap_text=True, vertical="top")
+        if finding in located or finding.sheet in workbook.sheetnames:
+            link = sheet.cell(row=row, column=2)
+            target = finding.cell if finding in located else "A1"
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"{quote_sheetname(finding.sheet)}!{target}"
+            )
+            link.style = "Hyperlink"
+    sheet.auto_filter.ref = sheet.dimensions
+
+    for other in workbook.worksheets:
+        other.sheet_view.tabSelected = False
+    sheet.sheet_view.tabSelected = True
+    workbook.active = sheet
+
+
+def _put_text(sheet: Worksheet, row: int, column: int, text: str) -> None:
+    """Write ``text`` as text: cell text is data, so "=..." must not become a formula."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = _cell_text(text)
+    cell.data_type = "s"
+
+
+def _cell_text(text: str) -> str:
+    """``text`` as Excel can store it: no control characters, within the cell size limit."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if len(text) > _EXCEL_CELL_LIMIT:
+        text = text[: _EXCEL_CELL_LIMIT - 1] + "…"
+    return text
