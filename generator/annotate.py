@@ -73,15 +73,18 @@ def annotate_workbook(source: Path, destination: Path, findings: Sequence[Findin
 
 
 def _load(source: Path) -> openpyxl.Workbook:
+    try:
+        # Opened here, not by openpyxl, so the file is closed even when openpyxl fails.
+        handle = source.open("rb")
+    except OSError as error:
+        raise UnreadableWorkbook(f"{source}: cannot open it ({error.strerror})") from None
     # openpyxl warns about workbook features it drops (data validation extensions, unknown
     # styles); those are about the copy, not the user's data, so they are not shown.
-    with warnings.catch_warnings():
+    with handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return openpyxl.load_workbook(source, data_only=False)
-        except OSError as error:
-            raise UnreadableWorkbook(f"{source}: cannot open it ({error.strerror})") from None
-        # openpyxl fails on damaged or non-Excel files in many ways; any of them means the
+            return openpyxl.load_workbook(handle, data_only=False)
+        # openpyxl fails on damaged or non-Excel files in many ways; all of them mean the
         # same thing to the user, and none may become a traceback.
         except Exception:
             raise UnreadableWorkbook(

@@ -137,3 +137,8 @@ def test_a_file_openpyxl_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UnreadableWorkbook, match="cannot be annotated"):
         annotate_workbook(fake, tmp_path / "copy.xlsx", FINDINGS)
     assert not (tmp_path / "copy.xlsx").exists()
+
+
+def test_a_missing_source_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableWorkbook, match="cannot open it"):
+        annotate_workbook(tmp_path / "gone.xlsx", tmp_path / "copy.xlsx", FINDINGS)
