@@ -7,10 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import AS_OF, action_row, write_plan
 
 from generator.annotate import FINDINGS_SHEET, annotate_workbook
 from generator.errors import OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
+from generator.load import check_workbook
+from generator.rules import Rules
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 RED, AMBER = "00FFC7CE", "00FFEB9C"
@@ -142,3 +145,19 @@ def test_a_file_openpyxl_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_missing_source_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UnreadableWorkbook, match="cannot open it"):
         annotate_workbook(tmp_path / "gone.xlsx", tmp_path / "copy.xlsx", FINDINGS)
+
+
+def test_findings_from_a_real_check_land_on_their_cells(tmp_path: Path, rules: Rules) -> None:
+    plan = write_plan(
+        tmp_path / "plan.xlsx",
+        [action_row(Ref="QP-01", **{"Due date": "31/02/2020"}), action_row(Ref="QP-02")],
+        title_rows=2,
+    )
+    result = check_workbook(plan, rules, AS_OF).result
+    due_date_errors = [f for f in result.errors if f.column == "Due date"]
+    assert [f.cell for f in due_date_errors] == ["H4"]
+
+    copy = tmp_path / "annotated.xlsx"
+    assert annotate_workbook(plan, copy, result.findings) >= 1
+    cell = openpyxl.load_workbook(copy)["Actions"]["H4"]
+    assert cell.value == "31/02/2020" and cell.fill.fgColor.rgb == RED
