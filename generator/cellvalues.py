@@ -104,12 +104,14 @@ def uk_date(day: dt.date) -> str:
 
 def parse_text(raw: Any) -> Parsed:
     """Text columns: numbers lose a spurious ".0", dates are written the UK way."""
-    if is_blank(raw):
+    if raw is None:
         return EMPTY
-    if isinstance(raw, str):
-        if raw.strip() in ERROR_VALUES:
-            return Parsed(None, "error-value")
+    if type(raw) is str:
         text = raw.strip()
+        if not text:
+            return EMPTY
+        if text[0] == "#" and text in ERROR_VALUES:
+            return Parsed(None, "error-value")
         if ILLEGAL_CHARACTERS.search(text):
             return Parsed(ILLEGAL_CHARACTERS.sub("", text), "illegal-characters")
         return Parsed(text)

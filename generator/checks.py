@@ -9,7 +9,7 @@ asked once per class. A Hypothesis test holds this to Cerberus's own answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cerberus import Validator
@@ -20,20 +20,37 @@ _SHAPE_ONLY = frozenset(("required", "nullable", "empty", "type", "meta"))
 _LENGTH = frozenset(("minlength", "maxlength"))
 
 
-def _value_class(value: Any, rules: Mapping[str, Any]) -> Any:
-    """What of ``value`` the field's rules can see: the value itself unless that is less."""
-    names = set(rules)
-    if names <= _SHAPE_ONLY | _LENGTH:
-        try:
-            size = len(value) if names & _LENGTH or "empty" in names else None
-        except TypeError:
-            size = None
-        return (type(value), value is None, size if names & _LENGTH else size == 0)
+def _shape(value: Any) -> tuple[type, bool]:
+    return (type(value), value == "")
+
+
+def _shape_and_length(value: Any) -> tuple[type, int | None]:
+    try:
+        return (type(value), len(value))
+    except TypeError:
+        return (type(value), None)
+
+
+def _whole(value: Any) -> Any:
     try:
         hash(value)
     except TypeError:
         return (type(value), repr(value))
     return (type(value), value)
+
+
+def classifier(rules: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """How much of a value the field's rules can see: its type and emptiness, or all of it.
+
+    Two values with the same class get the same verdict from Cerberus for these rules. The
+    type is always part of the class, so True and 1 or "" and None never share an answer.
+    """
+    names = set(rules)
+    if names <= _SHAPE_ONLY:
+        return _shape
+    if names <= _SHAPE_ONLY | _LENGTH:
+        return _shape_and_length
+    return _whole
 
 
 class SchemaCheck:
@@ -43,11 +60,16 @@ class SchemaCheck:
         self.schema = {field: dict(rules) for field, rules in schema.items()}
         self.fields = tuple(self.schema)
         self._validator = Validator(self.schema, allow_unknown=True)
-        self._answers: dict[tuple[Any, ...], bool] = {}
+        self._classes = tuple((f, classifier(self.schema[f])) for f in self.fields)
+        self._answers: dict[Any, bool] = {}
 
     def passes(self, row: Mapping[str, Any]) -> bool:
         """Whether ``row`` (missing fields count as empty) meets the schema."""
-        key = tuple(_value_class(row.get(f), self.schema[f]) for f in self.fields)
+        if len(self._classes) == 1:
+            name, classify = self._classes[0]
+            key: Any = classify(row.get(name))
+        else:
+            key = tuple(classify(row.get(name)) for name, classify in self._classes)
         answer = self._answers.get(key)
         if answer is None:
             answer = self.ask_cerberus(row)

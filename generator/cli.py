@@ -20,6 +20,7 @@ from generator import __version__
 from generator.asof import parse_as_of, today_in_london
 from generator.errors import BoardpackError
 from generator.findings import EXIT_COULD_NOT_RUN
+from generator.formats import FORMATS, render, write_step_summary
 from generator.rules import Rules, load_rules
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,12 +107,17 @@ def main() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "github", "junit"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text for people; json, github (workflow annotations) or junit for CI.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings as well as errors.")
+@click.option(
+    "--annotate",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a copy of the workbook with each problem cell highlighted and explained.",
+)
 @friendly_errors
 def validate(
     workbooks: tuple[Path, ...],
@@ -119,6 +125,7 @@ def validate(
     as_of: dt.date | None,
     output_format: str,
     strict: bool,
+    annotate: Path | None,
 ) -> None:
     """Check plan workbooks against the rules and list every problem by cell.
 
@@ -129,28 +136,28 @@ def validate(
     Examples:
       boardpack validate plan.xlsx
       boardpack validate workbooks/*.xlsx --format github
-      boardpack validate plan.xlsx --as-of 2026-11-30 --strict
+      boardpack validate plan.xlsx --as-of 2026-11-30 --annotate plan-checked.xlsx
     """
     from generator.load import check_workbooks
 
+    if annotate is not None and len(workbooks) != 1:
+        raise click.UsageError("--annotate works on one workbook at a time")
     rules = _rules(rules_path)
-    _, result, problems = check_workbooks(list(workbooks), rules, as_of or today_in_london())
+    checked, result, problems = check_workbooks(list(workbooks), rules, as_of or today_in_london())
     for message in problems:
         click.echo(f"boardpack: {message}", err=True)
-    _print_findings(result, output_format)
+    if checked or output_format != "text":
+        click.echo(render(result, output_format, colour=_colour_wanted(), strict=strict), nl=False)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format == "github" and summary_file:
+        write_step_summary(result, Path(summary_file))
+    if annotate is not None and checked:
+        from generator.annotate import annotate_workbook
+
+        count = annotate_workbook(checked[0].path, annotate, result.findings)
+        click.echo(f"Annotated copy with {count} highlighted cells written to {annotate}", err=True)
     sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
 
 
 def _colour_wanted() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _print_findings(result: Any, output_format: str) -> None:
-    import json
-
-    if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in result.findings], indent=2, ensure_ascii=False))
-        return
-    for finding in result.findings:
-        click.echo(f"{finding.severity}: {finding.describe()}")
-    click.echo(result.summary())
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

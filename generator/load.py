@@ -6,6 +6,7 @@ This is the one entry point the commands use: ``check_workbook(path, rules, as_o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -47,12 +48,25 @@ _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|[-•*–·])\s+", 
 
 @dataclass
 class CheckedWorkbook:
-    """A workbook after checking: its findings and the plan built from it."""
+    """A workbook after checking: its findings, and the plan built from it when asked for."""
 
     path: Path
-    plan: Plan
     result: ValidationResult
     workbook: Workbook
+    validated: Validated
+    rules: Rules
+    report_fields: ReportFields
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The plan, built on first use: validating alone never needs it."""
+        plan = build_plan(self.validated, self.rules, self.report_fields)
+        plan.source_name = self.path.name
+        try:
+            plan.source_sha256 = file_sha256(self.path)
+        except OSError as error:
+            raise UnreadableWorkbook(f"{self.path}: cannot be read ({error.strerror})") from None
+        return plan
 
 
 def file_sha256(path: Path) -> str:
@@ -79,15 +93,15 @@ def check_workbook(
     label = label or str(path)
     validated = validate(workbook, rules, as_of, file_label=label, extras=extras)
     report_fields, report_findings = _report_fields(validated, workbook, rules, label)
-    findings = validated.findings + report_findings
-    plan = build_plan(validated, rules, report_fields)
-    plan.source_name = path.name
-    try:
-        plan.source_sha256 = file_sha256(path)
-    except OSError as error:
-        raise UnreadableWorkbook(f"{path}: cannot be read ({error.strerror})") from None
-    result = ValidationResult(findings=findings, files=[label])
-    return CheckedWorkbook(path=path, plan=plan, result=result, workbook=workbook)
+    result = ValidationResult(findings=validated.findings + report_findings, files=[label])
+    return CheckedWorkbook(
+        path=path,
+        result=result,
+        workbook=workbook,
+        validated=validated,
+        rules=rules,
+        report_fields=report_fields,
+    )
 
 
 def _text(value: Any) -> str:
@@ -243,12 +257,12 @@ def check_workbooks(
     combined = ValidationResult()
     problems: list[str] = []
     for path in paths:
-        combined.files.append(str(path))
         try:
             result = check_workbook(path, rules, as_of)
         except BoardpackError as error:
             problems.append(str(error))
             continue
+        combined.files.append(str(path))
         checked.append(result)
         combined.extend(result.result.findings)
     return checked, combined, problems

@@ -272,7 +272,7 @@ def _data_rows(
         row_index = grid.first_row + max(start, 0) + offset
         width = len(cells)
         values = {
-            name: (cells[position] if 0 <= position < width else None)
+            name: (cells[position] if 0 <= position < width and cells[position] != "" else None)
             for name, position in positions
         }
         if fill:
@@ -280,8 +280,8 @@ def _data_rows(
                 merged_value = fill.get((row_index, index))
                 if merged_value is not None:
                     values[name] = merged_value
-        if any(value is not None and value != "" for value in values.values()):
-            yield row_index + 1, {k: (None if v == "" else v) for k, v in values.items()}
+        if any(value is not None for value in values.values()):
+            yield row_index + 1, values
 
 
 def _merged_fill(
