@@ -9,7 +9,7 @@ asked once per class. A Hypothesis test holds this to Cerberus's own answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cerberus import Validator
@@ -75,6 +75,26 @@ class SchemaCheck:
             answer = self.ask_cerberus(row)
             self._answers[key] = answer
         return answer
+
+    def verdicts(self, columns: Mapping[str, Sequence[Any]]) -> list[bool]:
+        """``passes`` for every row at once, given the values by column (same lengths).
+
+        Each row is reduced to its class; Cerberus is asked once per distinct class.
+        """
+        length = max((len(values) for values in columns.values()), default=0)
+        classified = [
+            list(map(classify, columns.get(name) or [None] * length))
+            for name, classify in self._classes
+        ]
+        keys: list[Any] = classified[0] if len(classified) == 1 else list(zip(*classified))
+        answers = self._answers
+        # The first row of each class stands for it (reversed, so earlier rows win).
+        first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+        for key, index in first.items():
+            if key not in answers:
+                row = {name: (columns.get(name) or [None] * length)[index] for name in self.fields}
+                answers[key] = self.ask_cerberus(row)
+        return list(map(answers.__getitem__, keys))
 
     def ask_cerberus(self, row: Mapping[str, Any]) -> bool:
         """Cerberus's own verdict, uncached."""

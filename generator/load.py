@@ -120,19 +120,19 @@ def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan
             lead=_text(row.values.get("Lead")),
             commentary=_text(row.values.get("Commentary")),
         )
-        for row in validated.sheets.get("Sections", [])
+        for row in validated.rows("Sections")
         if row.values.get("Section")
     ]
     spelling = {fold(section.name): section.name for section in sections}
-    actions = [_action(row, spelling) for row in validated.sheets.get("Actions", [])]
-    measures = [_measure(row) for row in validated.sheets.get("Measures", [])]
+    actions = [_action(row, spelling) for row in validated.rows("Actions")]
+    measures = [_measure(row) for row in validated.rows("Measures")]
     recipients = [
         Recipient(
             name=_text(row.values.get("Name")),
             email=_text(row.values.get("Email")),
             role=_text(row.values.get("Role")),
         )
-        for row in validated.sheets.get("Distribution", [])
+        for row in validated.rows("Distribution")
         if row.values.get("Email")
     ]
     return Plan(
@@ -210,7 +210,7 @@ def _report_fields(
     validated: Validated, workbook: Workbook, rules: Rules, label: str
 ) -> tuple[ReportFields, list[Finding]]:
     """The Report sheet's Field/Value pairs; unreadable dates become findings."""
-    rows = validated.sheets.get("Report", [])
+    rows = validated.rows("Report")
     if not rows:
         return ReportFields(), []
     table = workbook.tables["Report"]

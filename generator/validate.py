@@ -1,8 +1,10 @@
 """Check a read workbook against the rules: every problem becomes a located Finding.
 
-Validation knows nothing of Word or email. It parses each cell by its column's type,
-applies the per-column Cerberus checks, the row rules and the table rules, and hands back
-the parsed rows so the plan can be built from exactly what was checked.
+Validation knows nothing of Word or email. It parses each column by its type, applies the
+per-column Cerberus checks, the row rules and the table rules, and hands back the parsed
+values so the plan is built from exactly what was checked. Work goes a column at a time:
+plans repeat the same dates, statuses and sections row after row, so each distinct value
+is parsed and judged once.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import datetime as dt
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from generator.cellvalues import (
+    ERROR_VALUES,
+    ILLEGAL_CHARACTERS,
     Parsed,
     parse_date,
     parse_number,
@@ -37,13 +42,15 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-#: Longest value quoted in a message or a finding; a 30,000-character cell is cut short.
+#: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
+#: Reading rules raised outside the per-cell parsers, reported where they are found.
+_REPORTED_ELSEWHERE = ("status-from-colour", "formula-without-value")
 
 
 @dataclass
 class ParsedRow:
-    """A data row's values after parsing, keyed by canonical column name."""
+    """One data row after parsing: values and raw values by canonical column name."""
 
     row: int
     values: dict[str, Any]
@@ -57,19 +64,62 @@ class ParsedRow:
 
 
 @dataclass
+class ParsedTable:
+    """A sheet's parsed values by column, aligned with the table's row numbers."""
+
+    table: Table
+    values: dict[str, list[Any]]
+    notes: dict[int, dict[str, str]] = field(default_factory=dict)  # row index -> notes
+
+    def __len__(self) -> int:
+        return len(self.table.row_numbers)
+
+    def ref(self, index: int) -> str:
+        refs = self.values.get("Ref")
+        ref = refs[index] if refs is not None else None
+        return ref if isinstance(ref, str) else ""
+
+    @cached_property
+    def rows(self) -> list[ParsedRow]:
+        """The same values row by row, for building the plan."""
+        names = list(self.values)
+        raw_names = list(self.table.raw)
+        return [
+            ParsedRow(
+                row=number,
+                values=dict(zip(names, values, strict=True)),
+                raw=dict(zip(raw_names, raw, strict=True)),
+                notes=self.notes.get(index, {}),
+            )
+            for index, (number, values, raw) in enumerate(
+                zip(
+                    self.table.row_numbers,
+                    zip(*self.values.values(), strict=False),
+                    zip(*self.table.raw.values(), strict=False),
+                    strict=False,
+                )
+            )
+        ]
+
+
+@dataclass
 class Validated:
-    """The outcome of validating one workbook: findings and the parsed rows of each sheet."""
+    """The outcome of validating one workbook: findings and each sheet's parsed values."""
 
     findings: list[Finding]
-    sheets: dict[str, list[ParsedRow]]
+    sheets: dict[str, ParsedTable]
+
+    def rows(self, sheet: str) -> list[ParsedRow]:
+        parsed = self.sheets.get(sheet)
+        return parsed.rows if parsed is not None else []
 
 
 @dataclass
 class CellExtras:
     """What only the file's XML can tell about cells (xlsx): fill colours and empty formulas.
 
-    Both map (0-based row, 0-based column) of one sheet; filled in by the caller when the
-    workbook format allows it.
+    Both take a sheet name and use 0-based (row, column) positions; None where the
+    workbook's format cannot say.
     """
 
     fills: Callable[[str, set[tuple[int, int]]], dict[tuple[int, int], str]] | None = None
@@ -104,34 +154,38 @@ def render_message(template: str, fields: Mapping[str, Any]) -> str:
 class _Reporter:
     """Builds findings for one sheet of one file, with the sheet's locations."""
 
-    def __init__(self, file: str, table: Table) -> None:
+    def __init__(self, file: str, parsed: ParsedTable) -> None:
         self.file = file
-        self.table = table
+        self.parsed = parsed
+        self.table = parsed.table
         self.findings: list[Finding] = []
 
     def cell(
-        self, rule: Rule, row: ParsedRow | None, where_column: str, value: Any, **extra: Any
+        self, rule: Rule, index: int | None, where_column: str, value: Any, **extra: Any
     ) -> None:
-        """Record a finding for ``rule`` at ``where_column`` of ``row`` (None: the sheet)."""
+        """Record a finding for ``rule`` at ``where_column`` of row ``index`` (None: sheet)."""
         if not rule.enabled:
             return
-        column = where_column
         table = self.table
-        where = table.cell(column, row.row) if row and column in table.columns else ""
+        row = table.row_numbers[index] if index is not None else None
+        ref = self.parsed.ref(index) if index is not None else ""
+        header = table.headers.get(where_column, where_column)
         fields = {
             "value": shown(value),
-            "column": table.headers.get(column, column),
-            "ref": row.ref if row else "",
+            "column": header,
+            "ref": ref,
             **{key: shown(item) if key == "other" else item for key, item in extra.items()},
         }
         self.findings.append(
             Finding(
                 file=self.file,
                 sheet=table.sheet,
-                cell=where,
-                row=row.row if row else None,
-                column=table.headers.get(column, column) if column else "",
-                ref=row.ref if row else "",
+                cell=table.cell(where_column, row)
+                if row is not None and where_column in table.columns
+                else "",
+                row=row,
+                column=header if where_column else "",
+                ref=ref,
                 rule=rule.id,
                 severity=rule.severity,
                 message=render_message(rule.message, fields),
@@ -148,18 +202,22 @@ def validate(
     file_label: str,
     extras: CellExtras | None = None,
 ) -> Validated:
-    """Every finding for the workbook, and its parsed rows by sheet name."""
+    """Every finding for the workbook, and its parsed values by sheet name."""
     extras = extras or CellExtras()
     findings: list[Finding] = []
-    sheets: dict[str, list[ParsedRow]] = {}
+    sheets: dict[str, ParsedTable] = {}
     for name, table in workbook.tables.items():
-        reporter = _Reporter(file_label, table)
-        rows = list(_parse_table(table, rules, reporter, extras))
-        _column_checks(table, rows, reporter)
+        parsed = ParsedTable(table=table, values={})
+        reporter = _Reporter(file_label, parsed)
+        _parse_columns(parsed, rules)
+        _status_from_colour(parsed, rules, reporter, extras)
+        _empty_formulas(parsed, rules, reporter, extras)
+        _reading_findings(parsed, rules, reporter)
+        _column_checks(parsed, reporter)
         if name == "Actions":
-            _row_rules(table, rows, rules, as_of, reporter)
-            _table_rules(table, rows, rules, workbook, reporter)
-        sheets[name] = rows
+            _row_rules(parsed, rules, as_of, reporter)
+            _table_rules(parsed, rules, workbook, reporter)
+        sheets[name] = parsed
         findings.extend(sorted(reporter.findings, key=_position))
     return Validated(findings=findings, sheets=sheets)
 
@@ -182,218 +240,255 @@ def _parser(column_type: str, rules: Rules) -> Callable[[Any], Parsed]:
     return parse_text
 
 
-def _parse_table(
-    table: Table, rules: Rules, reporter: _Reporter, extras: CellExtras
-) -> Iterator[ParsedRow]:
-    parsers = {name: _parser(table.spec.columns[name].type, rules) for name in table.columns}
-    reading = rules.reading
-    status_columns = [n for n in table.columns if table.spec.columns[n].type == "status"]
-    uncoloured: list[tuple[ParsedRow, str]] = []
-    parsed_rows = []
-    for row_number, raw in table.rows:
-        values: dict[str, Any] = {}
-        row = ParsedRow(row=row_number, values=values, raw=raw)
-        for name, parse in parsers.items():
-            parsed = parse(raw[name])
-            values[name] = parsed.value
-            if parsed.rule:
-                row.notes[name] = parsed.rule
-        for name in status_columns:
-            if raw[name] is None:
-                uncoloured.append((row, name))
-        parsed_rows.append(row)
-    if uncoloured and extras.fills is not None:
-        _status_from_colour(table, uncoloured, rules, reporter, extras)
-    if extras.empty_formulas is not None:
-        _empty_formulas(table, parsed_rows, rules, reporter, extras)
-    for row in parsed_rows:
-        for name, rule_id in row.notes.items():
-            if rule_id in ("status-from-colour", "formula-without-value"):
+def _parse_columns(parsed: ParsedTable, rules: Rules) -> None:
+    """Parse every column by its type, noting which cells needed interpreting."""
+    table = parsed.table
+    for name in table.columns:
+        column_type = table.spec.columns[name].type
+        raw = table.raw[name]
+        if column_type == "text":
+            values, notes = _parse_text_column(raw)
+        else:
+            values, notes = _parse_repeating_column(raw, _parser(column_type, rules))
+        parsed.values[name] = values
+        for index, rule_id in notes:
+            parsed.notes.setdefault(index, {})[name] = rule_id
+
+
+def _parse_text_column(raw: list[Any]) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Text: stripped, blanks as None; the rare odd cell goes through ``parse_text``."""
+    values = [(value.strip() or None) if type(value) is str else value for value in raw]
+    notes: list[tuple[int, str]] = []
+    strings = [value for value in values if type(value) is str]
+    odd = len(strings) != len(values) - values.count(None)
+    suspicious = odd or ILLEGAL_CHARACTERS.search("\n".join(strings)) is not None
+    suspicious = suspicious or any(text[0] == "#" and text in ERROR_VALUES for text in strings)
+    if suspicious:
+        for index, value in enumerate(values):
+            if value is None:
                 continue
-            rule = reading[rule_id]
-            reporter.cell(rule, row, name, row.raw[name], other=_shown_as(row, name, rules))
-        yield row
+            result = parse_text(value)
+            values[index] = result.value
+            if result.rule:
+                notes.append((index, result.rule))
+    return values, notes
 
 
-def _shown_as(row: ParsedRow, column: str, rules: Rules) -> str:
-    value = row.values.get(column)
-    return uk_date(value) if isinstance(value, dt.date) else shown(value)
+def _parse_repeating_column(
+    raw: list[Any], parse: Callable[[Any], Parsed]
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Dates, statuses, numbers: each distinct raw value is parsed once."""
+    # Keyed by type as well as value: True == 1 == 1.0, but they read differently.
+    distinct = {(type(value), value): parse(value) for value in set(raw)}
+    results = [distinct[(type(value), value)] for value in raw]
+    notes = [(index, result.rule) for index, result in enumerate(results) if result.rule]
+    return [result.value for result in results], notes
+
+
+def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
+    table = parsed.table
+    for index in sorted(parsed.notes):
+        for name, rule_id in parsed.notes[index].items():
+            if rule_id in _REPORTED_ELSEWHERE:
+                continue
+            value = parsed.values[name][index]
+            reporter.cell(
+                rules.reading[rule_id],
+                index,
+                name,
+                table.raw[name][index],
+                other=uk_date(value) if isinstance(value, dt.date) else shown(value),
+            )
 
 
 def _status_from_colour(
-    table: Table,
-    uncoloured: list[tuple[ParsedRow, str]],
-    rules: Rules,
-    reporter: _Reporter,
-    extras: CellExtras,
+    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
 ) -> None:
     """Best effort: a Status left empty but filled with a key colour is read as that status."""
-    assert extras.fills is not None
-    wanted = {(row.row - 1, table.columns[name]) for row, name in uncoloured}
-    fills = extras.fills(table.sheet, wanted)
-    for row, name in uncoloured:
-        colour = fills.get((row.row - 1, table.columns[name]))
-        status = rules.key.from_colour(colour) if colour else None
-        if status:
-            row.values[name] = status
-            reporter.cell(rules.reading["status-from-colour"], row, name, None, other=status)
+    table = parsed.table
+    if extras.fills is None:
+        return
+    for name in table.columns:
+        if table.spec.columns[name].type != "status":
+            continue
+        empty = [i for i, value in enumerate(table.raw[name]) if value is None]
+        if not empty:
+            continue
+        col = table.columns[name]
+        fills = extras.fills(table.sheet, {(table.row_numbers[i] - 1, col) for i in empty})
+        for index in empty:
+            colour = fills.get((table.row_numbers[index] - 1, col))
+            status = rules.key.from_colour(colour) if colour else None
+            if status:
+                parsed.values[name][index] = status
+                parsed.notes.setdefault(index, {})[name] = "status-from-colour"
+                reporter.cell(rules.reading["status-from-colour"], index, name, None, other=status)
 
 
 def _empty_formulas(
-    table: Table, rows: list[ParsedRow], rules: Rules, reporter: _Reporter, extras: CellExtras
+    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
 ) -> None:
-    assert extras.empty_formulas is not None
+    table = parsed.table
+    if extras.empty_formulas is None:
+        return
     cells = extras.empty_formulas(table.sheet)
     if not cells:
         return
-    by_index = {index: name for name, index in table.columns.items()}
     rule = rules.reading["formula-without-value"]
-    for row in rows:
-        for name, index in table.columns.items():
-            if (row.row - 1, index) in cells and row.raw[name] is None:
-                reporter.cell(rule, row, by_index[index], None)
+    index_of_row = {number - 1: index for index, number in enumerate(table.row_numbers)}
+    for row, col in sorted(cells):
+        index = index_of_row.get(row)
+        name = next((n for n, c in table.columns.items() if c == col), None)
+        if index is not None and name is not None and table.raw[name][index] is None:
+            parsed.notes.setdefault(index, {})[name] = "formula-without-value"
+            reporter.cell(rule, index, name, None)
 
 
-def _column_checks(table: Table, rows: list[ParsedRow], reporter: _Reporter) -> None:
+def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
+    table = parsed.table
     for name in table.columns:
         for check in table.spec.columns[name].checks:
             if not check.rule.enabled:
                 continue
-            schema = SchemaCheck({name: check.schema})
-            for row in rows:
-                if name in row.notes:  # the cell could not be read: one finding is enough
-                    continue
-                if not schema.passes(row.values):
-                    reporter.cell(check.rule, row, name, row.raw[name])
+            verdicts = SchemaCheck({name: check.schema}).verdicts({name: parsed.values[name]})
+            for index, passed in enumerate(verdicts):
+                # A cell that could not be read already has its finding: one is enough.
+                if not passed and name not in parsed.notes.get(index, {}):
+                    reporter.cell(check.rule, index, name, table.raw[name][index])
 
 
-def _missing(table: Table, needed: set[str]) -> list[str]:
-    return sorted(name for name in needed if name not in table.columns)
-
-
-def _row_rules(
-    table: Table, rows: list[ParsedRow], rules: Rules, as_of: dt.date, reporter: _Reporter
-) -> None:
-    skipped: dict[str, list[str]] = defaultdict(list)
-    active: list[tuple[RowRule, SchemaCheck | None, SchemaCheck | None]] = []
+def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Reporter) -> None:
+    table = parsed.table
+    values = parsed.values
+    if "Due date" in values:
+        revised = values.get("Revised due date") or [None] * len(parsed)
+        values[EFFECTIVE_DUE] = [
+            new or old for new, old in zip(revised, values["Due date"], strict=True)
+        ]
+    _skipped_rules_warning(parsed, rules, reporter)
     for row_rule in rules.row_rules:
-        if not row_rule.rule.enabled:
+        if not row_rule.rule.enabled or any(c not in table.columns for c in row_rule.columns):
             continue
-        missing = _missing(table, row_rule.columns)
-        if missing:
-            for name in missing:
+        applies = (
+            SchemaCheck(row_rule.when).verdicts(values) if row_rule.when else [True] * len(parsed)
+        )
+        if row_rule.require is not None:
+            met = SchemaCheck(row_rule.require).verdicts(values)
+            firing = [i for i, (a, m) in enumerate(zip(applies, met, strict=True)) if a and not m]
+        elif row_rule.compare is not None:
+            firing = _compare_firing(row_rule, values, applies, as_of)
+        else:
+            firing = [i for i, a in enumerate(applies) if a]
+        for index in firing:
+            _report_row_rule(row_rule, index, values, as_of, reporter)
+
+
+def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
+    """One warning per missing optional column, naming the rules that could not run."""
+    table = parsed.table
+    skipped: dict[str, list[str]] = defaultdict(list)
+    for row_rule in rules.row_rules:
+        if row_rule.rule.enabled:
+            for name in sorted(c for c in row_rule.columns if c not in table.columns):
                 skipped[name].append(row_rule.rule.id)
-            continue
-        active.append(
-            (
-                row_rule,
-                SchemaCheck(row_rule.when) if row_rule.when else None,
-                SchemaCheck(row_rule.require) if row_rule.require else None,
-            )
-        )
-    for rule in rules.table_rules:
-        if rule.rule.enabled and rule.column not in table.columns:
-            skipped[rule.column].append(rule.rule.id)
-    for name in table.spec.columns:
-        if name in table.columns:
-            continue
-        for check in table.spec.columns[name].checks:
-            if check.rule.enabled:
-                skipped[name].append(check.rule.id)
+    for table_rule in rules.table_rules:
+        if table_rule.rule.enabled and table_rule.column not in table.columns:
+            skipped[table_rule.column].append(table_rule.rule.id)
+    for name, spec in table.spec.columns.items():
+        if name not in table.columns:
+            skipped[name].extend(c.rule.id for c in spec.checks if c.rule.enabled)
     for name, rule_ids in sorted(skipped.items()):
-        reporter.cell(
-            rules.reading["missing-optional-column"],
-            None,
-            "",
-            None,
-            column=name,
-            other=", ".join(rule_ids),
-        )
-    for row in rows:
-        values = row.values
-        if "Due date" in values:
-            values[EFFECTIVE_DUE] = values.get("Revised due date") or values["Due date"]
-        for row_rule, when, require in active:
-            if when is not None and not when.passes(values):
-                continue
-            if require is not None:
-                if require.passes(values):
-                    continue
-            elif row_rule.compare is not None:
-                other = _compare_fails(row_rule, values, as_of)
-                if other is None:
-                    continue
-            column = _locate(row_rule.column, values)
-            compare = row_rule.compare
-            other_value = values.get(compare.than) if compare and compare.than != AS_OF else as_of
+        if rule_ids:
             reporter.cell(
-                row_rule.rule,
-                row,
-                column,
-                values.get(column),
-                other=other_value,
-                days=compare.minus_days if compare else "",
-                status=values.get("Status") or "",
+                rules.reading["missing-optional-column"],
+                None,
+                "",
+                None,
+                column=name,
+                other=", ".join(rule_ids),
             )
 
 
-def _locate(column: str, values: Mapping[str, Any]) -> str:
-    """The cell a row rule points at; the effective due date lives in one of two columns."""
-    if column == EFFECTIVE_DUE:
-        return "Revised due date" if values.get("Revised due date") else "Due date"
-    return column
-
-
-def _compare_fails(row_rule: RowRule, values: Mapping[str, Any], as_of: dt.date) -> Any:
-    """The value compared against when the comparison holds (the rule fires), else None."""
+def _compare_firing(
+    row_rule: RowRule, values: Mapping[str, list[Any]], applies: list[bool], as_of: dt.date
+) -> list[int]:
+    """Rows where the rule applies and its comparison holds (so the rule fires)."""
     compare = row_rule.compare
     assert compare is not None
-    left = values.get(compare.column)
-    right = as_of if compare.than == AS_OF else values.get(compare.than)
-    if left is None or right is None:
-        return None
-    if compare.minus_days and isinstance(right, dt.date):
-        right = right - dt.timedelta(days=compare.minus_days)
-    try:
-        return right if _OPS[compare.op](left, right) else None
-    except TypeError:  # a rule comparing a date with text: nothing to say
-        return None
+    test = _OPS[compare.op]
+    shift = dt.timedelta(days=compare.minus_days)
+    left = values[compare.column]
+    right = [as_of] * len(left) if compare.than == AS_OF else values[compare.than]
+    firing = []
+    for index, (applied, a, b) in enumerate(zip(applies, left, right, strict=True)):
+        if not applied or a is None or b is None:
+            continue
+        try:
+            if test(a, b - shift if compare.minus_days else b):
+                firing.append(index)
+        except TypeError:  # a rule comparing a date with text: nothing to say
+            continue
+    return firing
+
+
+def _report_row_rule(
+    row_rule: RowRule,
+    index: int,
+    values: Mapping[str, list[Any]],
+    as_of: dt.date,
+    reporter: _Reporter,
+) -> None:
+    column = row_rule.column
+    if column == EFFECTIVE_DUE:  # the effective due date lives in one of two columns
+        revised = values.get("Revised due date")
+        column = "Revised due date" if revised and revised[index] else "Due date"
+    compare = row_rule.compare
+    if compare is None or compare.than == AS_OF:
+        other: Any = as_of
+    else:
+        other = values[compare.than][index]
+    status = values.get("Status")
+    reporter.cell(
+        row_rule.rule,
+        index,
+        column,
+        values[column][index],
+        other=other,
+        days=compare.minus_days if compare else "",
+        status=(status[index] if status else "") or "",
+    )
 
 
 def _table_rules(
-    table: Table, rows: list[ParsedRow], rules: Rules, workbook: Workbook, reporter: _Reporter
+    parsed: ParsedTable, rules: Rules, workbook: Workbook, reporter: _Reporter
 ) -> None:
+    table = parsed.table
     for table_rule in rules.table_rules:
         if not table_rule.rule.enabled or table_rule.column not in table.columns:
             continue
-        column = table_rule.column
+        column = parsed.values[table_rule.column]
         if table_rule.unique:
-            first_seen: dict[str, ParsedRow] = {}
-            for row in rows:
-                value = row.values.get(column)
+            first_seen: dict[str, int] = {}
+            for index, value in enumerate(column):
                 if value is None:
                     continue
-                folded = fold(str(value)) or str(value)
-                if folded in first_seen:
+                key = fold(str(value)) or str(value)
+                if key in first_seen:
                     reporter.cell(
                         table_rule.rule,
-                        row,
-                        column,
+                        index,
+                        table_rule.column,
                         value,
-                        other=first_seen[folded].row,
+                        other=table.row_numbers[first_seen[key]],
                     )
                 else:
-                    first_seen[folded] = row
-        else:
-            other = workbook.tables.get(table_rule.lookup_sheet)
-            if other is None or table_rule.lookup_column not in other.columns:
-                continue  # the optional sheet is absent: nothing to look up against
-            listed = {
-                fold(raw_text(raw[table_rule.lookup_column]))
-                for _, raw in other.rows
-                if raw.get(table_rule.lookup_column) is not None
-            }
-            for row in rows:
-                value = row.values.get(column)
-                if value is not None and fold(str(value)) not in listed:
-                    reporter.cell(table_rule.rule, row, column, value)
+                    first_seen[key] = index
+            continue
+        other = workbook.tables.get(table_rule.lookup_sheet)
+        if other is None or table_rule.lookup_column not in other.columns:
+            continue  # the optional sheet is absent: nothing to look up against
+        listed = {fold(raw_text(v)) for v in other.raw[table_rule.lookup_column] if v is not None}
+        known = {value: fold(str(value)) in listed for value in set(column) if value is not None}
+        for index, value in enumerate(column):
+            if value is not None and not known[value]:
+                reporter.cell(table_rule.rule, index, table_rule.column, value)

@@ -36,9 +36,10 @@ def column_letter(index: int) -> str:
 
 @dataclass
 class Table:
-    """One sheet's data: which column is where, and the rows beneath the header.
+    """One sheet's data: which column is where, and the values beneath the header.
 
-    ``rows`` holds (workbook row number, values by canonical column name); blank rows are
+    Values are held by column (``raw[column][i]`` is in workbook row ``row_numbers[i]``):
+    checks run a column at a time, which is what keeps large plans fast. Blank rows are
     already gone. ``headers`` keeps each column's header as typed, for messages.
     """
 
@@ -47,7 +48,8 @@ class Table:
     header_row: int
     columns: dict[str, int]
     headers: dict[str, str]
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    raw: dict[str, list[Any]] = field(default_factory=dict)  # column -> values, by row
     hidden: bool = False
     missing: list[str] = field(default_factory=list)  # required columns the header lacks
     typed_headers: list[str] = field(default_factory=list)
@@ -58,6 +60,19 @@ class Table:
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    @property
+    def rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(row number, values by column) for each data row: handy for small sheets."""
+        names = list(self.raw)
+        return (
+            [
+                (number, dict(zip(names, values, strict=True)))
+                for number, values in zip(self.row_numbers, zip(*self.raw.values()), strict=False)
+            ]
+            if names
+            else []
+        )
 
 
 @dataclass
@@ -256,32 +271,35 @@ def _find_table(grid: Grid, sheet_name: str, spec: SheetSpec) -> Table | None:
         typed_headers=typed,
     )
     if not table.missing:
-        table.rows = list(_data_rows(grid, header_row, columns))
+        table.row_numbers, table.raw = _data_columns(grid, header_row, columns)
     return table
 
 
-def _data_rows(
+def _data_columns(
     grid: Grid, header_row: int, columns: dict[str, int]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Rows below the header, blank ones skipped, merged cells filled from their top-left."""
-    fill = _merged_fill(grid, header_row, columns)
-    start = header_row + 1 - grid.first_row
-    first_col = grid.first_col
-    positions = [(name, index - first_col) for name, index in columns.items()]
-    for offset, cells in enumerate(grid.rows[start:] if start > 0 else grid.rows):
-        row_index = grid.first_row + max(start, 0) + offset
-        width = len(cells)
-        values = {
-            name: (cells[position] if 0 <= position < width and cells[position] != "" else None)
-            for name, position in positions
-        }
-        if fill:
-            for name, index in columns.items():
-                merged_value = fill.get((row_index, index))
-                if merged_value is not None:
-                    values[name] = merged_value
-        if any(value is not None for value in values.values()):
-            yield row_index + 1, values
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """Values below the header by column: blank rows dropped, merged cells filled in."""
+    start = max(header_row + 1 - grid.first_row, 0)
+    body = grid.rows[start:]
+    first_number = grid.first_row + start + 1  # workbook row number of body[0]
+    raw: dict[str, list[Any]] = {}
+    for name, index in columns.items():
+        position = index - grid.first_col
+        raw[name] = [
+            None if value == "" else value
+            for value in (cells[position] if position < len(cells) else None for cells in body)
+        ]
+    for (row, col), value in _merged_fill(grid, header_row, columns).items():
+        for name, index in columns.items():
+            if index == col:
+                raw[name][row - (first_number - 1)] = value
+    width = len(raw)
+    keep = [values.count(None) != width for values in zip(*raw.values(), strict=False)]
+    numbers = list(range(first_number, first_number + len(body)))
+    if all(keep):
+        return numbers, raw
+    kept = [i for i, wanted in enumerate(keep) if wanted]
+    return [numbers[i] for i in kept], {name: [col[i] for i in kept] for name, col in raw.items()}
 
 
 def _merged_fill(

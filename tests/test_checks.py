@@ -49,3 +49,22 @@ def test_cached_answers_equal_cerberus(schema: dict[str, Any], rows: list[dict[s
     check = SchemaCheck(schema)
     for row in rows:
         assert check.passes(row) == check.ask_cerberus(row), (schema, row)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    schema=st.dictionaries(
+        st.sampled_from(["Status", "Ref", "Due"]), field_rules, min_size=1, max_size=2
+    ),
+    rows=st.lists(
+        st.fixed_dictionaries({"Status": values, "Ref": values, "Due": values}),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_column_verdicts_equal_cerberus_row_by_row(
+    schema: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
+    check = SchemaCheck(schema)
+    columns = {name: [row[name] for row in rows] for name in ("Status", "Ref", "Due")}
+    assert check.verdicts(columns) == [SchemaCheck(schema).ask_cerberus(row) for row in rows]
