@@ -71,6 +71,9 @@ class Limits:
     max_parts: int = 10_000  # real workbooks have tens of parts, hundreds with many pictures
     max_ratio: int = 200  # unpacked / packed; real sheet XML packs 5:1 to 50:1 ...
     ratio_applies_above: int = 16 * MB  # ... and only a large part's ratio says anything
+    # The reader allocates 32 bytes per cell from the first to the last cell with a value:
+    # 10 million cells is 320 MB; a 100,000-action plan of 14 columns is 1.4 million.
+    max_cells: int = 10_000_000
 
     def with_max_size(self, size: int) -> Limits:
         """These limits with both size caps set to ``size`` (for a --max-size option)."""
@@ -129,6 +132,11 @@ def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Workbo
             f"{path}: is an Excel 2, 3 or 4 workbook (from before 1995), which boardpack "
             "cannot read; open it in Excel or LibreOffice and save it as .xlsx"
         )
+    if _EXCEL_2003_XML in (_as_text(head) or ""):
+        raise UnsupportedWorkbook(
+            f"{path}: is an Excel 2003 XML spreadsheet, which boardpack cannot read; "
+            f"{_SAVE_AS_XLSX}"
+        )
     raise NotAWorkbook(f"{path}: {_describe_other_file(head)}")
 
 
@@ -164,6 +172,9 @@ def _open_regular_file(path: Path) -> BinaryIO:
 _SAVE_AS_XLSX = "open it in Excel and save it as .xlsx"
 
 
+_EXCEL_2003_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
 def _is_raw_biff(head: bytes) -> bool:
     """True for an Excel 2-4 worksheet stream, stored bare rather than in an OLE2 container."""
     return (
@@ -181,8 +192,6 @@ def _describe_other_file(head: bytes) -> str:
     if text is None:
         return f"is not a workbook (boardpack does not recognise its contents); {_SAVE_AS_XLSX}"
     start = text.lstrip("\ufeff \t\r\n").lower()
-    if "urn:schemas-microsoft-com:office:spreadsheet" in start:
-        return f"is an Excel 2003 XML spreadsheet, which boardpack cannot read; {_SAVE_AS_XLSX}"
     if start.startswith(("<!doctype html", "<html")) or "<table" in start or "<html" in start:
         return f"is not a workbook: it is a web page (HTML); {_SAVE_AS_XLSX}"
     if start.startswith("<"):
@@ -379,23 +388,118 @@ def _read_small_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
 def _inflate_with_caps(
     path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
 ) -> None:
-    """Inflate every part in chunks, stopping as soon as a cap is passed.
+    """Inflate every part in chunks, so that a lie in the zip's directory comes out here.
 
-    zipfile stops each part at its declared size and checks its CRC, so a directory that
-    lies about sizes ends here as a damaged file; the caps are counted on what actually
-    came out, not on what was declared.
+    zipfile never returns more than a part's declared size (which ``_check_directory`` has
+    capped) and checks the CRC when it gets there, so a directory that understates a bomb's
+    size ends as a damaged file after inflating no more than was declared. On the way
+    through, the head of each XML part is checked and worksheets are measured; memory stays
+    at one chunk whatever the part's size.
     """
-    total = 0
     for member in members:
-        part = 0
+        extent: _SheetExtent | None = None
         with archive.open(member) as stream:
+            first = True
             while chunk := stream.read(_CHUNK):
-                if part == 0 and member.filename.lower() != _ODF_MANIFEST:
-                    _check_xml_prolog(path, member.filename, chunk)
-                part += len(chunk)
-                total += len(chunk)
-                _check_part_size(path, member.filename, part, limits)
-                _check_total_size(path, total, limits)
+                if first and member.filename.lower() != _ODF_MANIFEST:
+                    root = _check_xml_prolog(path, member.filename, chunk)
+                    extent = _SheetExtent() if root == "worksheet" else None
+                first = False
+                if extent is not None:
+                    extent.feed(chunk)
+        if extent is not None and extent.bound() > limits.max_cells:
+            _check_cells_with_values(path, archive, member, limits)
+
+
+def _check_cells_with_values(
+    path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits
+) -> None:
+    """Refuse a sheet whose cells with values span more of the grid than ``max_cells``.
+
+    Only sheets whose rows and columns could span that much get this slower, second pass:
+    formatting alone (styled empty cells out to XFD1048576) is harmless, a value out there
+    is not.
+    """
+    extent = _SheetExtent(values_only=True)
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            extent.feed(chunk)
+    if extent.bound() > limits.max_cells:
+        raise UnsafeWorkbook(
+            f"{path}: the worksheet {member.filename} has values as far out as "
+            f"{_column_letters(extent.last_column)}{extent.last_row}, "
+            f"{extent.bound():,} cells in all, more than the {limits.max_cells:,} boardpack "
+            "reads; delete the stray cells beyond your data and save it again"
+        )
+
+
+class _SheetExtent:
+    """The rows and columns a worksheet's cells reach, read from their A1 references.
+
+    The spreadsheet reader builds a dense grid from the first to the last cell that holds a
+    value, so a single value in XFD1048576 asks it for 17 billion cells and kills the
+    process. The fast pass counts every row and every cell (formatted or not) and costs a
+    few milliseconds per thousand rows; ``values_only`` counts cells that have content.
+    """
+
+    _ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+    _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+    _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+    def __init__(self, values_only: bool = False) -> None:
+        self._values_only = values_only
+        self._carry = b""
+        self.first_row = self.first_column = 0
+        self.last_row = self.last_column = 0
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the next chunk of the part; tags cut by a chunk edge are kept for the next."""
+        data = self._carry + chunk
+        cut = data.rfind(b"<")
+        cut = len(data) if cut < 0 else cut
+        data, self._carry = data[:cut], data[cut:]
+        if self._values_only:
+            for letters, row, closed in self._VALUED_CELL.findall(data):
+                if not closed:
+                    self._include(int(row), _column_number(letters))
+            return
+        rows = [int(row) for row in self._ROW.findall(data)]
+        if rows:
+            self._include(min(rows), 1)
+            self._include(max(rows), 1)
+        for letters in set(self._WIDE_CELL.findall(data)):
+            self._include(self.last_row or 1, _column_number(letters))
+
+    def _include(self, row: int, column: int) -> None:
+        if not self.first_row:
+            self.first_row, self.first_column = row, column
+        self.first_row, self.last_row = min(self.first_row, row), max(self.last_row, row)
+        self.first_column = min(self.first_column, column)
+        self.last_column = max(self.last_column, column)
+
+    def bound(self) -> int:
+        """How many cells the grid from the first to the last cell holds."""
+        if not self.last_row:
+            return 0
+        if not self._values_only:
+            return self.last_row * max(self.last_column, 26)  # 26: any one-letter column
+        rows = self.last_row - self.first_row + 1
+        return rows * (self.last_column - self.first_column + 1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 
 def _check_ods_encryption(
@@ -424,6 +528,7 @@ _KNOWN_ENCODING = re.compile(
     r"|(windows|cp)-?125\d",
     re.IGNORECASE,
 )
+_ROOT_NAME = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
 _ENCODING_DECLARATION = re.compile(r"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -446,11 +551,15 @@ def _xml_text(head: bytes) -> str:
     return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
 
 
-def _check_xml_prolog(path: Path, name: str, head: bytes) -> None:
-    """Refuse an XML part whose prolog declares a DOCTYPE (entities live there)."""
+def _check_xml_prolog(path: Path, name: str, head: bytes) -> str | None:
+    """Refuse an XML part whose prolog declares a DOCTYPE (entities live there).
+
+    Returns the local name of the root element ("worksheet", "sst"...), or None for a part
+    that is not XML.
+    """
     text = _xml_text(head[:_PROLOG_LIMIT]).lstrip("\ufeff")
     if not text.lstrip().startswith("<"):
-        return  # not XML: a picture, a binary part, a mimetype
+        return None  # not XML: a picture, a binary part, a mimetype
     declared = _ENCODING_DECLARATION.match(text)
     if declared and not _KNOWN_ENCODING.fullmatch(declared.group(1).strip()):
         raise UnsafeWorkbook(
@@ -470,7 +579,8 @@ def _check_xml_prolog(path: Path, name: str, head: bytes) -> None:
                 "which XML entity attacks rely on; boardpack will not read it"
             )
         else:
-            return  # the root element: the prolog is over
+            root = _ROOT_NAME.match(text, position)
+            return root.group(1) if root else None  # the prolog is over
         if end < 0:
             raise UnsafeWorkbook(
                 f"{path}: the part {name} has an XML header longer than "
