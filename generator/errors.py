@@ -15,6 +15,30 @@ class UnreadableWorkbook(BoardpackError):
     """The file is missing, not a workbook, encrypted, damaged or too large to read safely."""
 
 
+class FileNotReadable(UnreadableWorkbook):
+    """The path is missing, a folder, or cannot be opened for reading."""
+
+
+class NotAWorkbook(UnreadableWorkbook):
+    """The file is something else: empty, text, a web page, a Word document, a plain zip."""
+
+
+class UnsupportedWorkbook(UnreadableWorkbook):
+    """A spreadsheet in a format boardpack cannot read (Excel 2-4, Excel 2003 XML)."""
+
+
+class PasswordProtected(UnreadableWorkbook):
+    """The workbook is encrypted with a password."""
+
+
+class DamagedWorkbook(UnreadableWorkbook):
+    """The file is a workbook, but truncated or corrupt."""
+
+
+class UnsafeWorkbook(UnreadableWorkbook):
+    """The file would be unsafe to read: too large unpacked, a zip bomb, XML entity tricks."""
+
+
 class MissingSheet(BoardpackError):
     """A required sheet (Actions) is not in the workbook."""
 

@@ -1,23 +1,770 @@
-"""Placeholder front door (replaced by the full guard): sniff the file before parsing."""
+"""The front door: decide what a file is, by its bytes, before any parser sees it.
+
+Every workbook passes ``inspect_workbook_file`` first. It answers with the kind of workbook
+(so the reader knows which library can open it) or raises one of the ``UnreadableWorkbook``
+errors with a one-line message that says what is wrong and what to do. It never parses cell
+data; it looks at magic numbers, zip and OLE2 directories and the first bytes of XML parts.
+
+Zip packages are checked for zip bombs twice: first from the sizes the zip's directory
+declares (instant), then by inflating every part in small chunks with a running cap, which
+also proves each part's checksum and lets the head of every XML part be searched for a
+DOCTYPE. Valid Office Open XML and OpenDocument parts never declare one, so refusing it
+closes the door on entity expansion ("billion laughs") and external entities whatever XML
+parser reads the part later.
+"""
 
 from __future__ import annotations
 
+import array
+import enum
+import re
+import stat
+import struct
+import sys
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
-from generator.errors import UnreadableWorkbook
+from generator.errors import (
+    DamagedWorkbook,
+    FileNotReadable,
+    NotAWorkbook,
+    PasswordProtected,
+    UnsafeWorkbook,
+    UnsupportedWorkbook,
+)
+
+KB = 1024
+MB = 1024 * KB
+GB = 1024 * MB
 
 
-def inspect_workbook_file(path: Path) -> str:
-    """The kind of workbook by its first bytes, or UnreadableWorkbook."""
-    if not path.exists():
-        raise UnreadableWorkbook(f"{path}: no such file")
-    if path.is_dir():
-        raise UnreadableWorkbook(f"{path}: is a folder, not a workbook")
-    head = path.read_bytes()[:8]
-    if not head:
-        raise UnreadableWorkbook(f"{path}: the file is empty (0 bytes)")
-    if head.startswith(b"PK"):
-        return "xlsx"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    raise UnreadableWorkbook(f"{path}: is not a workbook")
+class WorkbookKind(str, enum.Enum):
+    """What a file that passed the front door holds (equal to its short name, "xlsx"...)."""
+
+    XLSX = "xlsx"  # Office Open XML workbook or template (.xlsx, .xltx)
+    XLSM = "xlsm"  # the same with macros (.xlsm, .xltm)
+    XLSB = "xlsb"  # Excel binary workbook
+    XLS = "xls"  # Excel 5 to 2003 (BIFF5-8 in an OLE2 container)
+    ODS = "ods"  # OpenDocument spreadsheet
+
+    @property
+    def is_office_open_xml(self) -> bool:
+        """True for the kinds openpyxl can open (for styles, annotation and writing)."""
+        return self in (WorkbookKind.XLSX, WorkbookKind.XLSM)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a workbook may unpack to before boardpack refuses to read it.
+
+    The defaults leave several times the headroom a 100,000-action plan needs (about 60 MB of
+    sheet XML and shared strings) while keeping a hostile file far below what would exhaust
+    a laptop's memory.
+    """
+
+    max_size: int = 500 * MB  # all parts unpacked together, or an .xls file's own size
+    max_part_size: int = 256 * MB  # any one part unpacked
+    max_parts: int = 10_000  # real workbooks have tens of parts, hundreds with many pictures
+    max_ratio: int = 200  # unpacked / packed; real sheet XML packs 5:1 to 50:1 ...
+    ratio_applies_above: int = 16 * MB  # ... and only a large part's ratio says anything
+    # The reader allocates 32 bytes per cell from the first to the last cell with a value:
+    # 10 million cells is 320 MB; a 100,000-action plan of 14 columns is 1.4 million.
+    max_cells: int = 10_000_000
+
+    def with_max_size(self, size: int) -> Limits:
+        """These limits with both size caps set to ``size`` (for a --max-size option)."""
+        return replace(self, max_size=size, max_part_size=size)
+
+
+DEFAULT_LIMITS = Limits()
+
+_SIZE_PATTERN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.IGNORECASE)
+_UNIT = {"": 1, "k": KB, "m": MB, "g": GB, "t": 1024 * GB}
+
+
+def parse_size(text: str) -> int:
+    """Read a size such as "2GB", "500 MB", "1.5G" or "750000" (bytes) as a number of bytes.
+
+    Units are binary (1 MB = 1,048,576 bytes), as Windows Explorer counts them. Raises
+    ValueError with a message fit for a user when the text is not a size.
+    """
+    match = _SIZE_PATTERN.fullmatch(text)
+    if match is None:
+        raise ValueError(f'"{text}" is not a size; write it like 500MB or 2GB')
+    size = int(float(match.group(1)) * _UNIT[match.group(2).lower()])
+    if size <= 0:
+        raise ValueError(f'"{text}" is not a size greater than zero')
+    return size
+
+
+def format_size(size: int) -> str:
+    """A size for a message: "500 MB", "1.5 GB", "12 KB"."""
+    for unit, name in ((GB, "GB"), (MB, "MB"), (KB, "KB")):
+        if size >= unit:
+            return f"{size / unit:.1f}".removesuffix(".0") + f" {name}"
+    return f"{size} bytes"
+
+
+def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookKind:
+    """Say what kind of workbook ``path`` holds, or raise why it cannot be read safely.
+
+    Raises a subclass of ``UnreadableWorkbook`` (and nothing else) for a missing, unreadable,
+    empty, encrypted, damaged, unsupported or hostile file; each message names the file, says
+    what is wrong and what to do.
+    """
+    with _open_regular_file(path) as file:
+        head = file.read(_SNIFF_BYTES)
+        if not head:
+            raise NotAWorkbook(
+                f"{path}: is empty (0 bytes); it may not have finished saving or copying, "
+                "so save or copy it again"
+            )
+        if head.startswith(_ZIP_MAGIC):
+            return _inspect_zip(path, file, limits)
+        if head.startswith(_OLE2_MAGIC):
+            return _inspect_ole2(path, file, limits)
+    if _is_raw_biff(head):
+        raise UnsupportedWorkbook(
+            f"{path}: is an Excel 2, 3 or 4 workbook (from before 1995), which boardpack "
+            "cannot read; open it in Excel or LibreOffice and save it as .xlsx"
+        )
+    if _EXCEL_2003_XML in (_as_text(head) or ""):
+        raise UnsupportedWorkbook(
+            f"{path}: is an Excel 2003 XML spreadsheet, which boardpack cannot read; "
+            f"{_SAVE_AS_XLSX}"
+        )
+    raise NotAWorkbook(f"{path}: {_describe_other_file(head)}")
+
+
+# --- Opening the file --------------------------------------------------------------------
+
+_SNIFF_BYTES = 4096
+
+
+def _open_regular_file(path: Path) -> BinaryIO:
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileNotReadable(f"{path}: no such file; check the name and folder") from None
+    except OSError as error:
+        raise FileNotReadable(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise FileNotReadable(f"{path}: is a folder, not a workbook; give the workbook's path")
+    if not stat.S_ISREG(mode):
+        raise FileNotReadable(f"{path}: is not an ordinary file; give the workbook's path")
+    try:
+        return path.open("rb")
+    except PermissionError:
+        raise FileNotReadable(
+            f"{path}: cannot be read (permission denied); check the file's permissions, "
+            "or copy it somewhere you can read it"
+        ) from None
+    except OSError as error:
+        raise FileNotReadable(f"{path}: cannot be read ({error.strerror})") from None
+
+
+# --- Things that are not workbooks ---------------------------------------------------------
+
+_SAVE_AS_XLSX = "open it in Excel and save it as .xlsx"
+
+
+_EXCEL_2003_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+
+
+def _is_raw_biff(head: bytes) -> bool:
+    """True for an Excel 2-4 worksheet stream, stored bare rather than in an OLE2 container."""
+    return (
+        len(head) >= 4
+        and head[0] == 0x09
+        and head[1] in (0x00, 0x02, 0x04)
+        and 4 <= int.from_bytes(head[2:4], "little") <= 20
+    )
+
+
+def _describe_other_file(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "is a PDF document, not a workbook; ask for the Excel workbook itself"
+    text = _as_text(head)
+    if text is None:
+        return f"is not a workbook (boardpack does not recognise its contents); {_SAVE_AS_XLSX}"
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith(("<!doctype html", "<html")) or "<table" in start or "<html" in start:
+        return f"is not a workbook: it is a web page (HTML); {_SAVE_AS_XLSX}"
+    if start.startswith("<"):
+        return f"is not a workbook: it is an XML file; {_SAVE_AS_XLSX}"
+    first_line = start.split("\n", 1)[0]
+    if any(separator in first_line for separator in (",", "\t", ";")):
+        return f"is not a workbook: it looks like a CSV (text) file; {_SAVE_AS_XLSX}"
+    return f"is not a workbook: it looks like a text file; {_SAVE_AS_XLSX}"
+
+
+def _as_text(head: bytes) -> str | None:
+    """The head of a file as text, or None if it looks binary."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    if b"\x00" in head:
+        return None
+    text = head.decode("utf-8", errors="replace")
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n\f")
+    unknown = text.count("\ufffd")
+    # Windows-1252 text (a £ sign, say) decodes with a few replacement characters; binary
+    # data decodes with many, and with control characters.
+    return text if controls <= len(text) // 100 and unknown <= len(text) // 10 else None
+
+
+# --- Zip packages: .xlsx, .xlsm, .xlsb, .ods -------------------------------------------------
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_CHUNK = 1 * MB
+_DAMAGED_ZIP = (
+    "is damaged (its zip structure is broken or incomplete, perhaps a partial download "
+    "or copy); ask for the file again, or open it in Excel and save it again"
+)
+# What zipfile raises on malformed archives besides BadZipFile: truncated streams (EOFError),
+# bad deflate data (zlib.error), undecodable names (ValueError), absurd header fields
+# (struct.error, OverflowError) and features Excel never uses (NotImplementedError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    struct.error,
+    OverflowError,
+    NotImplementedError,
+    IndexError,
+)
+
+_MAIN_CONTENT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
+        WorkbookKind.XLSX
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": (
+        WorkbookKind.XLSX
+    ),
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": WorkbookKind.XLSM,
+    "application/vnd.ms-excel.template.macroenabled.main+xml": WorkbookKind.XLSM,
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main": WorkbookKind.XLSB,
+}
+_CONTENT_TYPE = re.compile(r"""ContentType\s*=\s*["']([^"']+)["']""")
+_ODS_MEDIA_TYPES = (
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.spreadsheet-template",
+)
+_ODF_MANIFEST = "meta-inf/manifest.xml"
+
+
+def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            file_size = file.seek(0, 2)
+            _check_directory(path, members, file_size, limits)
+            kind = _identify_package(path, archive, members)
+            _inflate_with_caps(path, archive, members, limits)
+            if kind is WorkbookKind.ODS:
+                _check_ods_encryption(path, archive, members)
+            return kind
+    except _ZIP_ERRORS:
+        raise DamagedWorkbook(f"{path}: {_DAMAGED_ZIP}") from None
+    except OSError as error:
+        raise FileNotReadable(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def _check_directory(
+    path: Path, members: list[zipfile.ZipInfo], file_size: int, limits: Limits
+) -> None:
+    """Refuse on what the zip's central directory declares, before inflating anything."""
+    if not members:
+        raise NotAWorkbook(f"{path}: is an empty zip archive, not a workbook")
+    if len(members) > limits.max_parts:
+        raise UnsafeWorkbook(
+            f"{path}: has {len(members):,} parts, more than the {limits.max_parts:,} a workbook "
+            "could need; boardpack will not read it"
+        )
+    duplicates = [name for name, count in Counter(m.filename for m in members).items() if count > 1]
+    if duplicates:
+        raise DamagedWorkbook(
+            f"{path}: holds two copies of the part {duplicates[0]}, so programs may disagree "
+            "about its contents; open it in Excel and save it again"
+        )
+    # Parts that share their packed bytes (the "overlapping files" zip bomb) pack into less
+    # space than their sum.
+    if sum(member.compress_size for member in members) > file_size:
+        raise UnsafeWorkbook(f"{path}: has parts that overlap inside the zip (a zip bomb)")
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise PasswordProtected(
+                f"{path}: is an encrypted zip archive, not an Excel workbook; unzip it with "
+                "its password and give boardpack the workbook inside"
+            )
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise DamagedWorkbook(
+                f"{path}: uses a zip compression method Excel never writes; "
+                "open it in Excel and save it again"
+            )
+        _check_part_size(path, member.filename, member.file_size, limits)
+        if (
+            member.file_size > limits.ratio_applies_above
+            and member.file_size > limits.max_ratio * max(member.compress_size, 1)
+        ):
+            raise UnsafeWorkbook(
+                f"{path}: the part {member.filename} unpacks from "
+                f"{format_size(member.compress_size)} to {format_size(member.file_size)}, "
+                "which no real workbook does (a zip bomb); boardpack will not read it"
+            )
+    _check_total_size(path, sum(member.file_size for member in members), limits)
+
+
+def _check_part_size(path: Path, name: str, size: int, limits: Limits) -> None:
+    if size > limits.max_part_size:
+        raise UnsafeWorkbook(
+            f"{path}: the part {name} unpacks to more than {format_size(limits.max_part_size)}; "
+            "if the workbook is genuine, raise the limit with --max-size"
+        )
+
+
+def _check_total_size(path: Path, size: int, limits: Limits) -> None:
+    if size > limits.max_size:
+        raise UnsafeWorkbook(
+            f"{path}: unpacks to more than {format_size(limits.max_size)}; "
+            "if the workbook is genuine, raise the limit with --max-size"
+        )
+
+
+def _identify_package(
+    path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> WorkbookKind:
+    """Say which kind of package this is, from its content types or its ODF mimetype."""
+    by_name = {member.filename.lower(): member for member in members}
+    if "mimetype" in by_name or _ODF_MANIFEST in by_name:
+        text = _read_small_text(archive, by_name.get("mimetype") or by_name[_ODF_MANIFEST])
+        if any(media_type in text for media_type in _ODS_MEDIA_TYPES):
+            return WorkbookKind.ODS
+        if "opendocument" in text:
+            raise NotAWorkbook(
+                f"{path}: is an OpenDocument file but not a spreadsheet; give boardpack the "
+                "plan's spreadsheet (.xlsx or .ods)"
+            )
+    types = []
+    if "[content_types].xml" in by_name:
+        text = _read_small_text(archive, by_name["[content_types].xml"])
+        types = [found.lower() for found in _CONTENT_TYPE.findall(text)]
+    for content_type in types:
+        if content_type in _MAIN_CONTENT_TYPES:
+            return _MAIN_CONTENT_TYPES[content_type]
+    everything = " ".join(types) + " " + " ".join(by_name)
+    if "wordprocessingml" in everything or "word/document.xml" in by_name:
+        raise NotAWorkbook(f"{path}: is a Word document, not a workbook; {_GIVE_THE_WORKBOOK}")
+    if "presentationml" in everything or "ppt/presentation.xml" in by_name:
+        raise NotAWorkbook(
+            f"{path}: is a PowerPoint presentation, not a workbook; {_GIVE_THE_WORKBOOK}"
+        )
+    # Packages whose content types are missing or garbled: calamine finds parts by their
+    # relationships, so go by the workbook part itself.
+    if "xl/workbook.xml" in by_name:
+        return WorkbookKind.XLSX
+    if "xl/workbook.bin" in by_name:
+        return WorkbookKind.XLSB
+    raise NotAWorkbook(
+        f"{path}: is a zip archive, not a workbook; if the workbook is inside it, "
+        "unzip it first and give boardpack the .xlsx file"
+    )
+
+
+_GIVE_THE_WORKBOOK = "give boardpack the plan's Excel workbook (.xlsx)"
+
+
+def _read_small_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
+    """The first 64 KB of a small identifying part, as text (for sniffing, not parsing)."""
+    with archive.open(member) as stream:
+        return _xml_text(stream.read(_PROLOG_LIMIT))
+
+
+def _inflate_with_caps(
+    path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
+) -> None:
+    """Inflate every part in chunks, so that a lie in the zip's directory comes out here.
+
+    zipfile never returns more than a part's declared size (which ``_check_directory`` has
+    capped) and checks the CRC when it gets there, so a directory that understates a bomb's
+    size ends as a damaged file after inflating no more than was declared. On the way
+    through, the head of each XML part is checked and worksheets are measured; memory stays
+    at one chunk whatever the part's size.
+    """
+    for member in members:
+        extent: _SheetExtent | None = None
+        with archive.open(member) as stream:
+            first = True
+            while chunk := stream.read(_CHUNK):
+                if first and member.filename.lower() != _ODF_MANIFEST:
+                    root = _check_xml_prolog(path, member.filename, chunk)
+                    extent = _SheetExtent() if root == "worksheet" else None
+                first = False
+                if extent is not None:
+                    extent.feed(chunk)
+        if extent is not None and extent.bound() > limits.max_cells:
+            _check_cells_with_values(path, archive, member, limits)
+
+
+def _check_cells_with_values(
+    path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits
+) -> None:
+    """Refuse a sheet whose cells with values span more of the grid than ``max_cells``.
+
+    Only sheets whose rows and columns could span that much get this slower, second pass:
+    formatting alone (styled empty cells out to XFD1048576) is harmless, a value out there
+    is not.
+    """
+    extent = _SheetExtent(values_only=True)
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            extent.feed(chunk)
+    if extent.bound() > limits.max_cells:
+        raise UnsafeWorkbook(
+            f"{path}: the worksheet {member.filename} has values as far out as "
+            f"{_column_letters(extent.last_column)}{extent.last_row}, "
+            f"{extent.bound():,} cells in all, more than the {limits.max_cells:,} boardpack "
+            "reads; delete the stray cells beyond your data and save it again"
+        )
+
+
+class _SheetExtent:
+    """The rows and columns a worksheet's cells reach, read from their A1 references.
+
+    The spreadsheet reader builds a dense grid from the first to the last cell that holds a
+    value, so a single value in XFD1048576 asks it for 17 billion cells and kills the
+    process. The fast pass counts every row and every cell (formatted or not) and costs a
+    few milliseconds per thousand rows; ``values_only`` counts cells that have content.
+    """
+
+    _ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+    _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+    _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+    def __init__(self, values_only: bool = False) -> None:
+        self._values_only = values_only
+        self._carry = b""
+        self.first_row = self.first_column = 0
+        self.last_row = self.last_column = 0
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the next chunk of the part; tags cut by a chunk edge are kept for the next."""
+        data = self._carry + chunk
+        cut = data.rfind(b"<")
+        cut = len(data) if cut < 0 else cut
+        data, self._carry = data[:cut], data[cut:]
+        if self._values_only:
+            for letters, row, closed in self._VALUED_CELL.findall(data):
+                if not closed:
+                    self._include(int(row), _column_number(letters))
+            return
+        rows = [int(row) for row in self._ROW.findall(data)]
+        if rows:
+            self._include(min(rows), 1)
+            self._include(max(rows), 1)
+        for letters in set(self._WIDE_CELL.findall(data)):
+            self._include(self.last_row or 1, _column_number(letters))
+
+    def _include(self, row: int, column: int) -> None:
+        if not self.first_row:
+            self.first_row, self.first_column = row, column
+        self.first_row, self.last_row = min(self.first_row, row), max(self.last_row, row)
+        self.first_column = min(self.first_column, column)
+        self.last_column = max(self.last_column, column)
+
+    def bound(self) -> int:
+        """How many cells the grid from the first to the last cell holds."""
+        if not self.last_row:
+            return 0
+        if not self._values_only:
+            return self.last_row * max(self.last_column, 26)  # 26: any one-letter column
+        rows = self.last_row - self.first_row + 1
+        return rows * (self.last_column - self.first_column + 1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _check_ods_encryption(
+    path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]
+) -> None:
+    manifest = next((m for m in members if m.filename.lower() == _ODF_MANIFEST), None)
+    if manifest is None or manifest.file_size > _MANIFEST_LIMIT:
+        return
+    with archive.open(manifest) as stream:
+        if b"encryption-data" in stream.read(_MANIFEST_LIMIT):
+            raise PasswordProtected(
+                f"{path}: is password-protected; open it in LibreOffice, save it again "
+                "without the password (File > Save As, untick 'Save with password') and retry"
+            )
+
+
+_MANIFEST_LIMIT = 4 * MB
+
+
+# --- The head of XML parts ---------------------------------------------------------------
+
+_PROLOG_LIMIT = 64 * KB
+# Encodings in which "<!DOCTYPE" is plain ASCII bytes (or that _xml_text decodes itself).
+_KNOWN_ENCODING = re.compile(
+    r"utf-?8|utf-?16(-?[lb]e)?|utf-?32(-?[lb]e)?|(us-)?ascii|iso-8859-\d+|latin-?1"
+    r"|(windows|cp)-?125\d",
+    re.IGNORECASE,
+)
+_ROOT_NAME = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
+_ENCODING_DECLARATION = re.compile(r"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _xml_text(head: bytes) -> str:
+    """The head of a part as text: UTF-16 and UTF-32 decoded, anything else byte for byte."""
+    for prefix, codec, width in (
+        (b"\xff\xfe\x00\x00", "utf-32", 4),
+        (b"\x00\x00\xfe\xff", "utf-32", 4),
+        (b"<\x00\x00\x00", "utf-32-le", 4),
+        (b"\x00\x00\x00<", "utf-32-be", 4),
+        (b"\xff\xfe", "utf-16", 2),
+        (b"\xfe\xff", "utf-16", 2),
+        (b"<\x00", "utf-16-le", 2),
+        (b"\x00<", "utf-16-be", 2),
+    ):
+        if head.startswith(prefix):
+            return head[: len(head) // width * width].decode(codec, errors="replace")
+    # Latin-1 maps every byte to one character, so ASCII markup in UTF-8 (or any other
+    # ASCII-compatible encoding) is found as it is.
+    return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+
+
+def _check_xml_prolog(path: Path, name: str, head: bytes) -> str | None:
+    """Refuse an XML part whose prolog declares a DOCTYPE (entities live there).
+
+    Returns the local name of the root element ("worksheet", "sst"...), or None for a part
+    that is not XML.
+    """
+    text = _xml_text(head[:_PROLOG_LIMIT]).lstrip("\ufeff")
+    if not text.lstrip().startswith("<"):
+        return None  # not XML: a picture, a binary part, a mimetype
+    declared = _ENCODING_DECLARATION.match(text)
+    if declared and not _KNOWN_ENCODING.fullmatch(declared.group(1).strip()):
+        raise UnsafeWorkbook(
+            f"{path}: the part {name} uses an unusual character encoding "
+            f'("{declared.group(1)}") that Excel never writes; boardpack will not read it'
+        )
+    position = 0
+    while True:
+        position = len(text) - len(text[position:].lstrip(" \t\r\n"))
+        if text.startswith("<?", position):
+            end, width = text.find("?>", position + 2), 2
+        elif text.startswith("<!--", position):
+            end, width = text.find("-->", position + 4), 3
+        elif text.startswith("<!", position):
+            raise UnsafeWorkbook(
+                f"{path}: the part {name} declares a DOCTYPE, which no real workbook has and "
+                "which XML entity attacks rely on; boardpack will not read it"
+            )
+        else:
+            root = _ROOT_NAME.match(text, position)
+            return root.group(1) if root else None  # the prolog is over
+        if end < 0:
+            raise UnsafeWorkbook(
+                f"{path}: the part {name} has an XML header longer than "
+                f"{format_size(_PROLOG_LIMIT)}, which no real workbook has; "
+                "boardpack will not read it"
+            )
+        position = end + width
+
+
+# --- OLE2 compound files: .xls, and encrypted .xlsx/.xlsb --------------------------------
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_CHAIN = 0xFFFFFFFE
+_LAST_SECTOR = 0xFFFFFFFA
+_OLE2_PASSWORD = (
+    "is password-protected; remove the password in Excel (File > Info > Protect Workbook > "
+    "Encrypt with Password) and save it again"
+)
+_DAMAGED_OLE2 = (
+    "is damaged (its internal structure cannot be read); ask for the file again, "
+    "or open it in Excel and save it as .xlsx"
+)
+
+
+def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
+    size = file.seek(0, 2)
+    if size > limits.max_size:
+        raise UnsafeWorkbook(
+            f"{path}: is larger than {format_size(limits.max_size)}; "
+            "if the workbook is genuine, raise the limit with --max-size"
+        )
+    try:
+        compound = _CompoundFile(file, size)
+        names = set(compound.entries)
+        if "encryptedpackage" in names or "encryptioninfo" in names:
+            raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
+        stream = next((name for name in ("workbook", "book") if name in names), None)
+        if stream is not None:
+            if _biff_is_encrypted(compound.read_head(stream, 8 * KB)):
+                raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
+            return WorkbookKind.XLS
+    except _OLE2Damaged:
+        raise DamagedWorkbook(f"{path}: {_DAMAGED_OLE2}") from None
+    if "worddocument" in names:
+        raise NotAWorkbook(
+            f"{path}: is a Word 97-2003 document, not a workbook; {_GIVE_THE_WORKBOOK}"
+        )
+    if "powerpoint document" in names:
+        raise NotAWorkbook(
+            f"{path}: is a PowerPoint 97-2003 presentation, not a workbook; {_GIVE_THE_WORKBOOK}"
+        )
+    raise NotAWorkbook(
+        f"{path}: is an older Office file but not an Excel workbook; {_GIVE_THE_WORKBOOK}"
+    )
+
+
+class _OLE2Damaged(Exception):
+    """The compound file's structure is inconsistent."""
+
+
+class _CompoundFile:
+    """Just enough of an OLE2 compound file reader to list streams and read a stream's head.
+
+    Every table and chain is bounded by the size of the file, so a hostile file with looping
+    chains or absurd counts can neither keep it busy nor make it allocate much.
+    """
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self._file = file
+        header = self._read_at(0, 512)
+        sector_shift, mini_shift = struct.unpack_from("<HH", header, 30)
+        if sector_shift not in (9, 12) or mini_shift != 6:
+            raise _OLE2Damaged
+        self._sector_size = 1 << sector_shift
+        self._per_sector = self._sector_size // 4
+        self._sector_count = max(size - 512, 0) // self._sector_size + 1
+        first_directory, _, self._mini_cutoff, first_mini_fat = struct.unpack_from(
+            "<IIII", header, 48
+        )
+        first_difat, _ = struct.unpack_from("<II", header, 68)
+        fat_needed = -(-self._sector_count // self._per_sector)
+        fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s <= _LAST_SECTOR]
+        difat_seen = 0
+        sector = first_difat
+        while sector <= _LAST_SECTOR and len(fat_sectors) < fat_needed:
+            difat_seen += 1
+            if difat_seen > fat_needed:
+                raise _OLE2Damaged
+            entries = self._entries(sector)
+            fat_sectors.extend(s for s in entries[:-1] if s <= _LAST_SECTOR)
+            sector = entries[-1]
+        self._fat = self._table(fat_sectors[:fat_needed])
+        directory = b"".join(self._sector(s) for s in self._chain(first_directory, self._fat))
+        self.entries: dict[str, tuple[int, int]] = {}
+        self._mini_stream = (_END_OF_CHAIN, 0)
+        for offset in range(0, len(directory) - 127, 128):
+            name_bytes, entry_type = struct.unpack_from("<HB", directory, offset + 64)
+            if entry_type not in (1, 2, 5) or not 2 <= name_bytes <= 64:
+                continue
+            name = directory[offset : offset + name_bytes - 2].decode("utf-16-le", "replace")
+            start, length = struct.unpack_from("<IQ", directory, offset + 116)
+            if self._sector_size == 512:
+                length &= 0xFFFFFFFF  # version 3 files leave the high half undefined
+            if entry_type == 5:
+                self._mini_stream = (start, length)
+            self.entries.setdefault(name.lower(), (start, length))
+        self._first_mini_fat = first_mini_fat
+
+    def read_head(self, name: str, limit: int) -> bytes:
+        """The first ``limit`` bytes of the stream called ``name`` (lower case)."""
+        start, length = self.entries[name]
+        wanted = min(length, limit)
+        parts: list[bytes] = []
+        if length >= self._mini_cutoff:
+            for sector in self._chain(start, self._fat, -(-wanted // self._sector_size)):
+                parts.append(self._sector(sector))
+            return b"".join(parts)[:wanted]
+        # Small streams live in the mini stream, in 64-byte sectors with their own table.
+        mini_start, mini_length = self._mini_stream
+        container = self._chain(mini_start, self._fat, -(-mini_length // self._sector_size))
+        mini_count = len(container) * (self._sector_size // 64)
+        mini_fat_sectors = self._chain(
+            self._first_mini_fat, self._fat, -(-mini_count // self._per_sector)
+        )
+        mini_fat = self._table(mini_fat_sectors)
+        per_container = self._sector_size // 64
+        for mini in self._chain(start, mini_fat, -(-wanted // 64)):
+            if mini >= mini_count:
+                raise _OLE2Damaged
+            offset = (container[mini // per_container] + 1) * self._sector_size
+            parts.append(self._read_at(offset + (mini % per_container) * 64, 64))
+        return b"".join(parts)[:wanted]
+
+    def _table(self, sectors: list[int]) -> array.array[int]:
+        table = array.array("I")
+        for sector in sectors:
+            table.frombytes(self._sector(sector))
+        if sys.byteorder == "big":
+            table.byteswap()
+        return table
+
+    def _entries(self, sector: int) -> tuple[int, ...]:
+        return struct.unpack(f"<{self._per_sector}I", self._sector(sector))
+
+    def _chain(self, start: int, table: array.array[int], limit: int | None = None) -> list[int]:
+        """The sectors of a chain, stopping after ``limit`` of them."""
+        chain: list[int] = []
+        most = self._sector_count if limit is None else min(limit, self._sector_count)
+        sector = start
+        while sector <= _LAST_SECTOR and len(chain) < most:
+            if sector >= len(table):
+                raise _OLE2Damaged
+            chain.append(sector)
+            sector = table[sector]
+        if limit is None and sector <= _LAST_SECTOR:
+            raise _OLE2Damaged  # a chain longer than the file: it loops
+        return chain
+
+    def _sector(self, sector: int) -> bytes:
+        if sector >= self._sector_count:
+            raise _OLE2Damaged
+        return self._read_at((sector + 1) * self._sector_size, self._sector_size)
+
+    def _read_at(self, offset: int, length: int) -> bytes:
+        self._file.seek(offset)
+        data = self._file.read(length)
+        if len(data) != length:
+            raise _OLE2Damaged
+        return data
+
+
+_BIFF_FILEPASS = 0x002F
+_BIFF_BOUNDSHEET = 0x0085
+_BIFF_EOF = 0x000A
+
+
+def _biff_is_encrypted(head: bytes) -> bool:
+    """True if the workbook globals hold a FILEPASS record (the .xls is encrypted)."""
+    position = 0
+    while position + 4 <= len(head):
+        record, length = struct.unpack_from("<HH", head, position)
+        if record == _BIFF_FILEPASS:
+            return True
+        if record in (_BIFF_BOUNDSHEET, _BIFF_EOF):
+            return False
+        position += 4 + length
+    return False
