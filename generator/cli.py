@@ -22,6 +22,7 @@ from generator.errors import BoardpackError
 from generator.findings import EXIT_COULD_NOT_RUN
 from generator.formats import FORMATS, render, write_step_summary
 from generator.rules import Rules, load_rules
+from generator.safety import DEFAULT_LIMITS, Limits, parse_size
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,6 +101,31 @@ def main() -> None:
     """
 
 
+class Size(click.ParamType):
+    """A size such as 2GB or 500MB."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+max_size_option = click.option(
+    "--max-size",
+    type=Size(),
+    help="Largest unpacked workbook to read (default 500MB); raise it for very large plans.",
+)
+
+
+def _limits(max_size: int | None) -> Limits:
+    return DEFAULT_LIMITS.with_max_size(max_size) if max_size else DEFAULT_LIMITS
+
+
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
@@ -118,6 +144,7 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write a copy of the workbook with each problem cell highlighted and explained.",
 )
+@max_size_option
 @friendly_errors
 def validate(
     workbooks: tuple[Path, ...],
@@ -126,6 +153,7 @@ def validate(
     output_format: str,
     strict: bool,
     annotate: Path | None,
+    max_size: int | None,
 ) -> None:
     """Check plan workbooks against the rules and list every problem by cell.
 
@@ -143,7 +171,9 @@ def validate(
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
     rules = _rules(rules_path)
-    checked, result, problems = check_workbooks(list(workbooks), rules, as_of or today_in_london())
+    checked, result, problems = check_workbooks(
+        list(workbooks), rules, as_of or today_in_london(), _limits(max_size)
+    )
     for message in problems:
         click.echo(f"boardpack: {message}", err=True)
     if checked or output_format != "text":

@@ -20,7 +20,7 @@ from generator.findings import Finding, ValidationResult
 from generator.headers import fold
 from generator.plan import Action, Measure, Plan, Recipient, ReportFields, Section
 from generator.rules import Rules
-from generator.safety import inspect_workbook_file
+from generator.safety import DEFAULT_LIMITS, Limits, inspect_workbook_file
 from generator.validate import ParsedRow, Validated, validate
 from generator.workbook import Workbook, read_workbook
 from generator.xlsx_cells import XlsxCells
@@ -78,14 +78,19 @@ def file_sha256(path: Path) -> str:
 
 
 def check_workbook(
-    path: Path, rules: Rules, as_of: dt.date, *, label: str | None = None
+    path: Path,
+    rules: Rules,
+    as_of: dt.date,
+    *,
+    label: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> CheckedWorkbook:
     """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
     path = Path(path)
-    kind = inspect_workbook_file(path)
-    workbook = read_workbook(path, rules, fmt=kind)
+    kind = inspect_workbook_file(path, limits)
+    workbook = read_workbook(path, rules, fmt=kind.value)
     extras = None
-    if kind == "xlsx":
+    if kind.is_office_open_xml:
         from generator.validate import CellExtras
 
         cells = XlsxCells(path)
@@ -250,7 +255,7 @@ def _report_fields(
 
 
 def check_workbooks(
-    paths: list[Path], rules: Rules, as_of: dt.date
+    paths: list[Path], rules: Rules, as_of: dt.date, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[list[CheckedWorkbook], ValidationResult, list[str]]:
     """Check several workbooks; one that cannot be read is a message, not the end of the run."""
     checked: list[CheckedWorkbook] = []
@@ -258,7 +263,7 @@ def check_workbooks(
     problems: list[str] = []
     for path in paths:
         try:
-            result = check_workbook(path, rules, as_of)
+            result = check_workbook(path, rules, as_of, limits=limits)
         except BoardpackError as error:
             problems.append(str(error))
             continue
