@@ -53,6 +53,14 @@ def classifier(rules: Mapping[str, Any]) -> Callable[[Any], Any]:
     return _whole
 
 
+def _classify_column(classify: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """Every value's class; the common case of shape-only rules is done without a call each."""
+    if classify is _shape and "" not in values:
+        # With no empty string present, every value's class is (its type, False).
+        return [(kind, False) for kind in map(type, values)]
+    return list(map(classify, values))
+
+
 class SchemaCheck:
     """One Cerberus schema over a few fields, answering ``passes(row)`` with a cache."""
 
@@ -83,7 +91,7 @@ class SchemaCheck:
         """
         length = max((len(values) for values in columns.values()), default=0)
         classified = [
-            list(map(classify, columns.get(name) or [None] * length))
+            _classify_column(classify, columns.get(name) or [None] * length)
             for name, classify in self._classes
         ]
         keys: list[Any] = classified[0] if len(classified) == 1 else list(zip(*classified))

@@ -8,6 +8,7 @@ openpyxl. Reading never validates: it only says where each value sits.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -283,12 +284,15 @@ def _data_columns(
     body = grid.rows[start:]
     first_number = grid.first_row + start + 1  # workbook row number of body[0]
     raw: dict[str, list[Any]] = {}
+    rectangular = len(set(map(len, body))) <= 1
     for name, index in columns.items():
         position = index - grid.first_col
-        raw[name] = [
-            None if value == "" else value
-            for value in (cells[position] if position < len(cells) else None for cells in body)
-        ]
+        if rectangular and body and position < len(body[0]):
+            column = list(map(operator.itemgetter(position), body))
+        else:
+            column = [cells[position] if position < len(cells) else None for cells in body]
+        # calamine gives "" for an empty cell; boardpack means None by empty.
+        raw[name] = [None if value == "" else value for value in column] if "" in column else column
     for (row, col), value in _merged_fill(grid, header_row, columns).items():
         for name, index in columns.items():
             if index == col:

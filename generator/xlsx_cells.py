@@ -28,6 +28,11 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _INLINE = re.compile(rb"<(?:\w+:)?is>")
 
 
+def _may_have_formulas(xml: bytes) -> bool:
+    """A quick byte search before any regular expression runs over a large sheet."""
+    return any(tag in xml for tag in (b"<f>", b"<f ", b":f>", b":f ", b"<f/>"))
+
+
 def _index(letters: bytes) -> int:
     number = 0
     for letter in letters:
@@ -44,7 +49,7 @@ class XlsxCells:
     def empty_formulas(self, sheet: str) -> set[tuple[int, int]]:
         """(row, col), 0-based, of formula cells that have no saved value."""
         xml = self._sheet_xml(sheet)
-        if not xml or not _FORMULA.search(xml):
+        if not xml or not _may_have_formulas(xml):
             return set()
         found = set()
         for match in _CELL.finditer(xml):
