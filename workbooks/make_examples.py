@@ -2,7 +2,8 @@
 
     python workbooks/make_examples.py
 
-writes example-plan.xlsx (the Eastbridge plan as at 23 November 2026),
+writes templates/blank-plan.xlsx (the blank workbook `boardpack init` makes, shipped as a
+template), example-plan.xlsx (the Eastbridge plan as at 23 November 2026),
 example-plan-previous.xlsx (the same plan at the previous board, for --previous) and
 example-with-problems.xlsx (a small plan that trips every rule in rules.yaml; README.md maps
 each rule to its cell). Every run gives the same bytes: the files are committed, so a change in
@@ -29,7 +30,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ruamel.yaml import YAML
 
 HERE = Path(__file__).resolve().parent
-RULES = HERE.parent / "rules.yaml"
+ROOT = HERE.parent
+RULES = ROOT / "rules.yaml"
+sys.path.insert(0, str(ROOT))  # run as a script from a checkout: find the generator package
 
 ACTION_COLUMNS = [
     "Ref",
@@ -73,10 +76,42 @@ ZIP_TIME = (2026, 11, 23, 9, 0, 0)
 BELL_PLACEHOLDER = "[[BELL]]"
 
 
+def default_rules() -> dict[str, Any]:
+    document: dict[str, Any] = YAML(typ="safe").load(RULES.read_text(encoding="utf-8"))
+    return document
+
+
 def status_colours() -> dict[str, tuple[str, str]]:
     """Fill and text colour for each status name, read from the default rules.yaml."""
-    rules = YAML(typ="safe").load(RULES.read_text(encoding="utf-8"))
-    return {s["name"]: (s["colour"], s.get("text_colour", "000000")) for s in rules["status"]}
+    return {
+        s["name"]: (s["colour"], s.get("text_colour", "000000")) for s in default_rules()["status"]
+    }
+
+
+def write_blank_template(path: Path) -> None:
+    """The workbook `boardpack init` writes, from the default rules."""
+    from generator.scaffold import build_blank_workbook
+    from generator.status import Status, StatusKey
+
+    rules = default_rules()
+    key = StatusKey(
+        tuple(
+            Status(
+                s["name"],
+                s["letter"],
+                s["meaning"],
+                s["colour"],
+                s.get("text_colour", "000000"),
+                s.get("complete", False),
+            )
+            for s in rules["status"]
+        )
+    )
+    columns = {
+        sheet: [(name, spec["type"]) for name, spec in details["columns"].items()]
+        for sheet, details in rules["sheets"].items()
+    }
+    save_deterministically(build_blank_workbook(columns, key), path)
 
 
 def save_deterministically(workbook: Workbook, path: Path) -> None:
@@ -387,12 +422,18 @@ def write_problems_workbook(path: Path) -> None:
     save_deterministically(workbook, path)
 
 
-def main(folder: Path = HERE) -> None:
-    """Write every example workbook into ``folder``."""
-    write_example_plan(folder / "example-plan.xlsx")
-    write_previous_plan(folder / "example-plan-previous.xlsx")
-    write_problems_workbook(folder / "example-with-problems.xlsx")
+def main(examples: Path = HERE, templates: Path = ROOT / "templates") -> None:
+    """Write the example workbooks into ``examples`` and the blank template into ``templates``."""
+    templates.mkdir(exist_ok=True)
+    write_blank_template(templates / "blank-plan.xlsx")
+    write_example_plan(examples / "example-plan.xlsx")
+    write_previous_plan(examples / "example-plan-previous.xlsx")
+    write_problems_workbook(examples / "example-with-problems.xlsx")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
+    # With a folder argument (used by the tests) every file goes there instead.
+    if len(sys.argv) > 1:
+        main(Path(sys.argv[1]), Path(sys.argv[1]))
+    else:
+        main()
