@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.atomic import write_atomically
 from generator.errors import OutputError
 from generator.plan import ReportFields
+from generator.rules import Rules
 from generator.status import StatusKey
 
 # (column name, type) per sheet, in order; type is text, date, status or number.
@@ -74,7 +75,20 @@ def report_field_names() -> list[str]:
     return [field.name.replace("_", " ").capitalize() for field in dataclasses.fields(ReportFields)]
 
 
-def build_blank_workbook(sheet_columns: SheetColumns, key: StatusKey) -> Workbook:
+def sheet_columns(rules: Rules) -> dict[str, list[tuple[str, str]]]:
+    """Each sheet's (column name, type) pairs, in the order rules.yaml lists them."""
+    return {
+        name: [(column.name, column.type) for column in sheet.columns.values()]
+        for name, sheet in rules.sheets.items()
+    }
+
+
+def build_blank_workbook(rules: Rules) -> Workbook:
+    """A new plan workbook: one sheet per sheet in the rules, then a Guide sheet."""
+    return build_workbook_from_columns(sheet_columns(rules), rules.key)
+
+
+def build_workbook_from_columns(sheet_columns: SheetColumns, key: StatusKey) -> Workbook:
     """A new plan workbook: one sheet per entry of ``sheet_columns``, then a Guide sheet."""
     workbook = Workbook()
     first = workbook.active
@@ -92,13 +106,15 @@ def build_blank_workbook(sheet_columns: SheetColumns, key: StatusKey) -> Workboo
     return workbook
 
 
-def write_blank_workbook(path: Path, sheet_columns: SheetColumns, key: StatusKey) -> None:
+def write_blank_workbook(path: Path, rules: Rules) -> None:
     """Write a new plan workbook to ``path``; an existing file is never overwritten."""
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"{path}: a new plan must be an .xlsx file; give a name ending .xlsx")
     if path.exists():
-        raise OutputError(f"{path}: already exists; boardpack init never overwrites a file")
-    workbook = build_blank_workbook(sheet_columns, key)
+        raise OutputError(
+            f"{path}: already exists; boardpack init never overwrites a file, so choose a new name"
+        )
+    workbook = build_blank_workbook(rules)
     write_atomically(path, lambda temp: workbook.save(temp))
 
 

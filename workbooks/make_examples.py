@@ -90,28 +90,10 @@ def status_colours() -> dict[str, tuple[str, str]]:
 
 def write_blank_template(path: Path) -> None:
     """The workbook `boardpack init` writes, from the default rules."""
+    from generator.rules import load_rules
     from generator.scaffold import build_blank_workbook
-    from generator.status import Status, StatusKey
 
-    rules = default_rules()
-    key = StatusKey(
-        tuple(
-            Status(
-                s["name"],
-                s["letter"],
-                s["meaning"],
-                s["colour"],
-                s.get("text_colour", "000000"),
-                s.get("complete", False),
-            )
-            for s in rules["status"]
-        )
-    )
-    columns = {
-        sheet: [(name, spec["type"]) for name, spec in details["columns"].items()]
-        for sheet, details in rules["sheets"].items()
-    }
-    save_deterministically(build_blank_workbook(columns, key), path)
+    save_deterministically(build_blank_workbook(load_rules(RULES)), path)
 
 
 def save_deterministically(workbook: Workbook, path: Path) -> None:
