@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from bench.make_plans import make_plan
+from generator.cli import main
+from generator.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
@@ -137,3 +142,59 @@ def test_bench_plan_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     first = sheet(make_plan(tmp_path / "a.xlsx", 50, seed=1), "Actions")
     second = sheet(make_plan(tmp_path / "b.xlsx", 50, seed=1), "Actions")
     assert first == second
+
+
+def validate(path: Path, as_of: str) -> tuple[int, list[dict[str, str]]]:
+    """Exit code and findings of `boardpack validate --format json`."""
+    result = CliRunner().invoke(main, ["validate", str(path), "--as-of", as_of, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-23", "2027-01-18", "2030-06-30"])
+def test_example_plan_has_no_errors_on_or_after_23_november_2026(as_of: str) -> None:
+    exit_code, findings = validate(WORKBOOKS / "example-plan.xlsx", as_of)
+    assert exit_code == 0
+    assert [f["rule"] for f in findings if f["severity"] == "error"] == []
+
+
+def test_example_plan_is_spotless_on_23_november_2026() -> None:
+    assert validate(WORKBOOKS / "example-plan.xlsx", "2026-11-23") == (0, [])
+
+
+def test_previous_plan_is_spotless_at_the_previous_board() -> None:
+    assert validate(WORKBOOKS / "example-plan-previous.xlsx", "2026-09-28") == (0, [])
+
+
+# missing-optional-column needs a workbook without an optional column (see README.md).
+# error-value: python-calamine reads an error cell (t="e", #REF!) as empty, so nothing reports
+# Actions!G13 until the reader looks for error cells in the sheet XML.
+NOT_SHOWN = {"missing-optional-column", "error-value"}
+
+
+def test_problems_workbook_hits_every_rule_in_the_readme() -> None:
+    exit_code, findings = validate(WORKBOOKS / "example-with-problems.xlsx", "2026-11-23")
+    assert exit_code == 1
+    found = {(f["sheet"], f["cell"], f["rule"]) for f in findings}
+    documented = set(
+        re.findall(
+            r"^\| (\w+)!([A-Z]+\d+) \|.*?\| `([a-z-]+)` \|",
+            (WORKBOOKS / "README.md").read_text(encoding="utf-8"),
+            flags=re.MULTILINE,
+        )
+    )
+    assert len(documented) >= 30
+    assert documented - {d for d in documented if d[2] in NOT_SHOWN} == found
+    rules = load_rules()
+    rule_ids = {
+        *(
+            check.rule.id
+            for sheet in rules.sheets.values()
+            for column in sheet.columns.values()
+            for check in column.checks
+        ),
+        *(rule.rule.id for rule in rules.row_rules),
+        *(rule.rule.id for rule in rules.table_rules),
+        *rules.reading,
+    }
+    assert {rule for _, _, rule in found} == rule_ids - NOT_SHOWN
