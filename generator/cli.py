@@ -191,3 +191,26 @@ def validate(
 
 def _colour_wanted() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@rules_option
+@friendly_errors
+def init(workbook: Path, rules_path: Path | None) -> None:
+    """Start a new, empty plan workbook with dropdowns and colours.
+
+    The sheets and headers follow the rules file, with a Status dropdown, status colours,
+    date checks and a Guide sheet. An existing file is never overwritten.
+
+    \b
+    Examples:
+      boardpack init plan.xlsx
+      boardpack init plan.xlsx --rules our-rules.yaml
+    """
+    from generator.scaffold import write_blank_workbook
+
+    write_blank_workbook(workbook, _rules(rules_path))
+    click.echo(
+        f"New plan workbook written to {workbook}; check it with: boardpack validate {workbook}"
+    )
