@@ -94,7 +94,11 @@ def check_workbook(
         from generator.validate import CellExtras
 
         cells = XlsxCells(path)
-        extras = CellExtras(fills=cells.fills, empty_formulas=cells.empty_formulas)
+        extras = CellExtras(
+            fills=cells.fills,
+            empty_formulas=cells.empty_formulas,
+            error_values=cells.error_values,
+        )
     label = label or str(path)
     validated = validate(workbook, rules, as_of, file_label=label, extras=extras)
     report_fields, report_findings = _report_fields(validated, workbook, rules, label)

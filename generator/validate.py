@@ -45,7 +45,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
 #: Reading rules raised outside the per-cell parsers, reported where they are found.
-_REPORTED_ELSEWHERE = ("status-from-colour", "formula-without-value")
+_REPORTED_ELSEWHERE = ("status-from-colour", "formula-without-value", "error-value-cell")
 
 
 @dataclass
@@ -124,6 +124,7 @@ class CellExtras:
 
     fills: Callable[[str, set[tuple[int, int]]], dict[tuple[int, int], str]] | None = None
     empty_formulas: Callable[[str], set[tuple[int, int]]] | None = None
+    error_values: Callable[[str], dict[tuple[int, int], str]] | None = None
 
 
 def shown(value: Any) -> str:
@@ -212,6 +213,7 @@ def validate(
         _parse_columns(parsed, rules)
         _status_from_colour(parsed, rules, reporter, extras)
         _empty_formulas(parsed, rules, reporter, extras)
+        _error_values(parsed, rules, reporter, extras)
         _reading_findings(parsed, rules, reporter)
         _column_checks(parsed, reporter)
         if name == "Actions":
@@ -342,6 +344,26 @@ def _empty_formulas(
         if index is not None and name is not None and table.raw[name][index] is None:
             parsed.notes.setdefault(index, {})[name] = "formula-without-value"
             reporter.cell(rule, index, name, None)
+
+
+def _error_values(
+    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
+) -> None:
+    """Cells holding #REF!, #DIV/0! and the like, which calamine reads as empty."""
+    table = parsed.table
+    if extras.error_values is None:
+        return
+    errors = extras.error_values(table.sheet)
+    if not errors:
+        return
+    index_of_row = {number - 1: index for index, number in enumerate(table.row_numbers)}
+    name_of_col = {col: name for name, col in table.columns.items()}
+    for (row, col), text in sorted(errors.items()):
+        index = index_of_row.get(row)
+        name = name_of_col.get(col)
+        if index is not None and name is not None and table.raw[name][index] is None:
+            parsed.notes.setdefault(index, {})[name] = "error-value-cell"
+            reporter.cell(rules.reading["error-value"], index, name, text)
 
 
 def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:

@@ -26,6 +26,7 @@ _STYLE = re.compile(rb'\bs="([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _INLINE = re.compile(rb"<(?:\w+:)?is>")
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*([^<\s]+)")
 
 
 def _may_have_formulas(xml: bytes) -> bool:
@@ -63,6 +64,26 @@ class XlsxCells:
                 ref = _REF.search(match["attrs"])
                 if ref:
                     found.add((int(ref[2]) - 1, _index(ref[1])))
+        return found
+
+    def error_values(self, sheet: str) -> dict[tuple[int, int], str]:
+        """(row, col), 0-based, of cells holding a spreadsheet error such as #REF!, with it.
+
+        calamine reads an error cell as empty; the XML marks it with t="e".
+        """
+        xml = self._sheet_xml(sheet)
+        if not xml or b't="e"' not in xml:
+            return {}
+        found = {}
+        for match in _CELL.finditer(xml):
+            attrs = match["attrs"]
+            if b't="e"' not in attrs:
+                continue
+            ref = _REF.search(attrs)
+            value = _ERROR_VALUE.search(match["body"] or b"")
+            if ref:
+                text = value[1].decode("ascii", "replace") if value else "#VALUE!"
+                found[(int(ref[2]) - 1, _index(ref[1]))] = text
         return found
 
     def fills(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:

@@ -167,9 +167,7 @@ def test_previous_plan_is_spotless_at_the_previous_board() -> None:
 
 
 # missing-optional-column needs a workbook without an optional column (see README.md).
-# error-value: python-calamine reads an error cell (t="e", #REF!) as empty, so nothing reports
-# Actions!G13 until the reader looks for error cells in the sheet XML.
-NOT_SHOWN = {"missing-optional-column", "error-value"}
+NOT_SHOWN = {"missing-optional-column"}
 
 
 def test_problems_workbook_hits_every_rule_in_the_readme() -> None:
