@@ -291,14 +291,17 @@ def _data_columns(
             column = list(map(operator.itemgetter(position), body))
         else:
             column = [cells[position] if position < len(cells) else None for cells in body]
-        # calamine gives "" for an empty cell; boardpack means None by empty.
-        raw[name] = [None if value == "" else value for value in column] if "" in column else column
+        # calamine gives "" for an empty cell; a cell of spaces is empty to a person too.
+        raw[name] = [None if type(v) is str and not v.strip() else v for v in column]
+    width = len(raw)
+    # Blank rows are judged before merged cells are filled in: a merged Section running
+    # past the last action must not turn the blank rows beneath into actions.
+    keep = [values.count(None) != width for values in zip(*raw.values())]
+    offset = first_number - 1
     for (row, col), value in _merged_fill(grid, header_row, columns).items():
         for name, index in columns.items():
-            if index == col:
-                raw[name][row - (first_number - 1)] = value
-    width = len(raw)
-    keep = [values.count(None) != width for values in zip(*raw.values(), strict=False)]
+            if index == col and 0 <= row - offset < len(body):
+                raw[name][row - offset] = value
     numbers = list(range(first_number, first_number + len(body)))
     if all(keep):
         return numbers, raw
