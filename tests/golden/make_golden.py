@@ -73,8 +73,15 @@ def text_dates() -> Any:
 def status_spellings() -> Any:
     workbook, sheet = book()
     for index, typed in enumerate(["amber", "A", "Amber ", " Green ", "BLUE", "Purple", "R"], 1):
-        sheet.append(row(f"ST-{index}", status=typed, progress_update="Slipped: see notes",
-                         completed_date=dt.date(2026, 10, 1) if typed.strip().lower() == "blue" else None))  # fmt: skip
+        done = dt.date(2026, 10, 1) if typed.strip().lower() == "blue" else None
+        sheet.append(
+            row(
+                f"ST-{index}",
+                status=typed,
+                progress_update="Slipped: see notes",
+                completed_date=done,
+            )
+        )
     return workbook
 
 
