@@ -124,12 +124,12 @@ def smtp_settings(
     environ: Mapping[str, str],
     *,
     host: str | None = None,
-    port: int | None = None,
+    port: str | int | None = None,
     user: str | None = None,
     sender: str | None = None,
     security: str | None = None,
     cafile: Path | None = None,
-    timeout: float | None = None,
+    timeout: str | float | None = None,
     password: str | None = None,
 ) -> SmtpSettings:
     """Combine options with ``BOARDPACK_SMTP_*`` variables; options win.
