@@ -220,10 +220,9 @@ def parse_address(text: str, where: str) -> Address:
 
 def make_address(name: str, addr: str, where: str) -> Address:
     """An Address from a display name and an addr-spec, both checked."""
-    if _CONTROL.search(addr) or _CONTROL.search(name):
-        raise SendError(
-            f"{where}: {_quote(name or addr)} contains a line break or control character"
-        )
+    for part in (addr, name):
+        if _CONTROL.search(part):
+            raise SendError(f"{where}: {_quote(part)} contains a line break or control character")
     if not addr:
         raise SendError(f"{where}: {_quote(name)} has no email address")
     if not _ADDR_SPEC.fullmatch(addr) or len(addr) > 254:
@@ -606,6 +605,8 @@ def _deliver(
             + nothing_sent
         ) from None
     except smtplib.SMTPServerDisconnected as error:
+        if isinstance(error.__context__, TimeoutError):
+            raise _timed_out(settings) from None
         detail = _one_line(str(error)) or "no reason given"
         raise SendError(
             f"{server} closed the connection ({detail}); {nothing_sent}; "
@@ -637,15 +638,19 @@ def _deliver(
             f"could not find the mail server {settings.host}; check --smtp-host"
         ) from None
     except TimeoutError:
-        raise SendError(
-            f"{server} did not answer within {settings.timeout:g} seconds; {nothing_sent}; "
-            "check --smtp-host, --smtp-port and --security (465 expects ssl, 587 starttls)"
-        ) from None
+        raise _timed_out(settings) from None
     except smtplib.SMTPException as error:
         raise SendError(f"{server}: {_one_line(str(error))}; {nothing_sent}") from None
     except OSError as error:
         reason = _one_line(error.strerror or str(error))
         raise SendError(f"could not connect to {server} ({reason}); {nothing_sent}") from None
+
+
+def _timed_out(settings: SmtpSettings) -> SendError:
+    return SendError(
+        f"{settings.server} did not answer within {settings.timeout:g} seconds; nothing was sent; "
+        "check --smtp-host, --smtp-port and --security (465 expects ssl, 587 starttls)"
+    )
 
 
 def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
