@@ -35,6 +35,7 @@ DEFAULT_TIMEOUT = 30.0
 SIZE_LIMIT = 20 * 1024 * 1024
 ENV_PREFIX = "BOARDPACK_SMTP_"
 PASSWORD_VARIABLE = ENV_PREFIX + "PASSWORD"
+NO_RECIPIENTS = "no recipients: give --to, or --workbook with a Distribution sheet"
 
 MIME_TYPES = {
     ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -470,11 +471,13 @@ def compose(
     subject: str | None = None,
     body: str | None = None,
     sender: str = "",
+    draft: bool = False,
 ) -> Outgoing:
     """Put the message together from the command's inputs.
 
     ``to`` replaces the Distribution list rather than adding to it, so a test copy sent to
     yourself never reaches the whole board. The PDF beside the report goes too, unless stale.
+    Only a ``draft`` may have no recipients: the mail client asks for them.
     """
     warnings: list[str] = []
     attachments = [read_attachment(report_path)]
@@ -491,6 +494,8 @@ def compose(
         warnings.extend(missing)
     cc_addresses = [parse_address(text, "--cc") for text in cc]
     bcc_addresses = [parse_address(text, "--bcc") for text in bcc]
+    if not (draft or to_addresses or cc_addresses or bcc_addresses):
+        raise SendError(NO_RECIPIENTS)
     fields = report or ReportFields()
     message = build_message(
         attachments,
@@ -538,7 +543,7 @@ def send_message(
     if not settings.sender:
         raise SendError(f"no sender address: give --from or set {ENV_PREFIX}FROM")
     if not envelope:
-        raise SendError("no recipients: give --to, or --workbook with a Distribution sheet")
+        raise SendError(NO_RECIPIENTS)
     if settings.user and not settings.password:
         raise SendError(f"no password for {settings.user}: set {PASSWORD_VARIABLE}")
     sender = parse_address(settings.sender, "--from").addr_spec
