@@ -227,7 +227,8 @@ def make_address(name: str, addr: str, where: str) -> Address:
     if not addr:
         raise SendError(f"{where}: {_quote(name)} has no email address")
     if not _ADDR_SPEC.fullmatch(addr) or len(addr) > 254:
-        hint = "; give one address per option" if re.search("[,;]", addr) else ""
+        one_each = "put one address per row" if where == "Distribution" else "give one per option"
+        hint = f"; {one_each}" if re.search("[,;]", addr) else ""
         raise SendError(f"{where}: {_quote(addr)} is not a valid email address{hint}")
     try:
         return Address(display_name=name, addr_spec=addr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import os
 import subprocess
@@ -10,6 +11,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 from smtp_servers import LOOPBACK, PASSWORD, REFUSED, USER, Certificates, Server
@@ -331,3 +333,83 @@ def test_missing_pieces_are_one_line_answers(
 ) -> None:
     result = run([arg.replace("{report}", str(report_docx)) for arg in args], 2)
     assert message in result.stderr
+
+
+def write_workbook(path: Path, distribution: list[tuple[str, str, str]]) -> Path:
+    """A small plan with Report and Distribution sheets, as a programme manager keeps it."""
+    book = openpyxl.Workbook()
+    actions = book.active
+    actions.title = "Actions"
+    actions.append(["Ref", "Section", "Action", "Lead", "Due date", "Status", "Last updated"])
+    actions.append(
+        ["QP-01", "Quality of Practice", "Audit case files monthly", "Head of Service",
+         dt.date(2027, 3, 31), "Green", dt.date(2026, 11, 1)]
+    )  # fmt: skip
+    book.create_sheet("Sections").append(["Section", "Lead"])
+    book["Sections"].append(["Quality of Practice", "Director"])
+    report = book.create_sheet("Report")
+    report.append(["Field", "Value"])
+    report.append(["Meeting", "Children’s Improvement Board"])
+    report.append(["Meeting date", dt.date(2026, 11, 30)])
+    report.append(["Title", "Improvement Plan Progress Update\r\nBcc: everyone@elsewhere.example"])
+    report.append(["Author", "Sue Brunton-Reed"])
+    recipients = book.create_sheet("Distribution")
+    recipients.append(["Name", "Email", "Role"])
+    for row in distribution:
+        recipients.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_the_workbook_gives_recipients_subject_and_body(
+    plain_server: Server, report_docx: Path, tmp_path: Path
+) -> None:
+    plan = write_workbook(
+        tmp_path / "plan.xlsx",
+        [
+            ("Cllr Ann Jones", "ann.jones@council.example", "Chair"),
+            ("Dr Raj Patel", "raj.patel@nhs.example", "Member"),
+        ],
+    )
+    args = ["send", str(report_docx), "--workbook", str(plan), "--bcc", "pmo@council.example"]
+    run(args + via(plain_server.port), 0)
+    [received] = plain_server.received
+    assert received.rcpt_tos == [
+        "ann.jones@council.example",
+        "raj.patel@nhs.example",
+        "pmo@council.example",
+    ]
+    message = received.message
+    assert [str(a) for a in message["To"].addresses] == [
+        "Cllr Ann Jones <ann.jones@council.example>",
+        "Dr Raj Patel <raj.patel@nhs.example>",
+    ]
+    # The line break typed into the title cell is folded: no Bcc header appears.
+    assert message["Subject"] == (
+        "Children’s Improvement Board, 30 November 2026: "
+        "Improvement Plan Progress Update Bcc: everyone@elsewhere.example"
+    )
+    assert message["Bcc"] is None
+    body = message.get_body(("plain",))
+    assert body is not None and "Sue Brunton-Reed" in body.get_content()
+
+
+def test_to_replaces_the_workbook_distribution_so_a_test_copy_goes_to_you_alone(
+    plain_server: Server, report_docx: Path, tmp_path: Path
+) -> None:
+    plan = write_workbook(tmp_path / "plan.xlsx", [("Chair", "chair@council.example", "")])
+    args = ["send", str(report_docx), "--workbook", str(plan), "--to", "me@council.example"]
+    run(args + via(plain_server.port), 0)
+    assert [r.rcpt_tos for r in plain_server.received] == [["me@council.example"]]
+
+
+def test_an_injecting_distribution_address_is_refused(
+    plain_server: Server, report_docx: Path, tmp_path: Path
+) -> None:
+    plan = write_workbook(
+        tmp_path / "plan.xlsx",
+        [("Mallory", "mallory@council.example\nBcc: everyone@elsewhere.example", "")],
+    )
+    result = run(["send", str(report_docx), "--workbook", str(plan), *via(plain_server.port)], 2)
+    assert result.stderr.startswith("boardpack: Distribution: ")
+    assert plain_server.received == []
