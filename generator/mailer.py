@@ -105,7 +105,6 @@ class SendReport:
 
     server: str
     accepted: tuple[str, ...]
-    size: int
 
 
 class RecipientsRefused(SendError):
@@ -274,12 +273,13 @@ def envelope_recipients(*groups: Iterable[Address]) -> list[str]:
 
 
 def uk_date(day: dt.date) -> str:
-    """ "30 November 2026"."""
+    """A date as UK committee papers write it: 30 November 2026."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def default_subject(report: ReportFields) -> str:
-    """ "Children's Improvement Board, 30 November 2026: Improvement Plan Progress Update"."""
+    """Meeting, date and title, e.g.
+    "Children's Improvement Board, 30 November 2026: Improvement Plan Progress Update"."""
     when = ", ".join(
         part
         for part in (
@@ -294,7 +294,8 @@ def default_subject(report: ReportFields) -> str:
 
 def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str:
     """A short, courteous plain-text body; short paragraphs so it reads well on a phone."""
-    title = _one_line(report.title) or "the improvement plan progress report"
+    title = _one_line(report.title)
+    described = f"the report “{title}”" if title else "the improvement plan progress report"
     meeting = _one_line(report.meeting)
     for_meeting = f" for the {meeting}" if meeting else ""
     if meeting and report.meeting_date:
@@ -304,7 +305,7 @@ def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str
     names = [attachment.filename for attachment in attachments]
     paragraphs = [
         "Dear colleagues,",
-        f"Please find attached {_quoted_title(title)}{for_meeting}.",
+        f"Please find attached {described}{for_meeting}.",
     ]
     if any(name.lower().endswith(".pdf") for name in names) and len(names) > 1:
         paragraphs.append("A PDF copy is also attached for reading on a phone or tablet.")
@@ -320,10 +321,6 @@ def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str
     )
     paragraphs.append(signature)
     return "\n\n".join(paragraphs) + "\n"
-
-
-def _quoted_title(title: str) -> str:
-    return title if title.startswith("the ") else f"the report “{title}”"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,7 +417,7 @@ def size_warning(message: EmailMessage, limit: int = SIZE_LIMIT) -> str:
 
 
 def human_size(size: int) -> str:
-    """ "812 bytes", "48 KB", "3.2 MB"."""
+    """Sizes people read: 812 bytes, 48 KB, 3.2 MB."""
     if size < 1024:
         return f"{size} bytes"
     if size < 1024 * 1024:
@@ -597,7 +594,7 @@ def _deliver(
                     {to: _response(*reply) for to, reply in refused.items()},
                     accepted,
                 )
-            return SendReport(server, accepted, message_size(message))
+            return SendReport(server, accepted)
     except SendError:
         raise
     except smtplib.SMTPSenderRefused as error:

@@ -112,7 +112,12 @@ def running(**options: Any) -> Iterator[Server]:
     """An aiosmtpd server on 127.0.0.1 with the given SMTP options, stopped afterwards."""
     handler = RecordingHandler()
     controller = Controller(
-        handler, hostname=LOOPBACK, port=free_port(), ready_timeout=5, **options
+        handler,
+        hostname=LOOPBACK,
+        port=free_port(),
+        ready_timeout=5,
+        server_hostname="localhost",  # no DNS lookup for its own name
+        **options,
     )
     controller.start()
     try:

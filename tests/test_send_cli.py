@@ -413,3 +413,17 @@ def test_an_injecting_distribution_address_is_refused(
     result = run(["send", str(report_docx), "--workbook", str(plan), *via(plain_server.port)], 2)
     assert result.stderr.startswith("boardpack: Distribution: ")
     assert plain_server.received == []
+
+
+def test_on_a_terminal_the_password_is_asked_for_and_not_echoed(
+    monkeypatch: pytest.MonkeyPatch, plain_auth_server: Server, report_docx: Path
+) -> None:
+    monkeypatch.setattr("generator.cli._interactive", lambda: True)
+    args = ["send", str(report_docx), "--to", "jane@council.example", "--smtp-user", USER]
+    result = CliRunner().invoke(
+        main, args + via(plain_auth_server.port), input=PASSWORD + "\n", env=clean_environment()
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Password for {USER}" in result.output
+    assert PASSWORD not in result.output
+    assert len(plain_auth_server.received) == 1
