@@ -135,6 +135,7 @@ def smtp_settings(
     """Combine options with ``BOARDPACK_SMTP_*`` variables; options win.
 
     The password comes only from ``password`` (a prompt) or ``BOARDPACK_SMTP_PASSWORD``.
+    Without a sender, a login that is an email address is used as the sender.
     ``--security none`` is refused here, before anything connects, unless the host is loopback.
     """
 
@@ -164,13 +165,16 @@ def smtp_settings(
     timeout_text = pick(timeout, "TIMEOUT")
     chosen_timeout = _positive_number(timeout_text, "--timeout", ENV_PREFIX + "TIMEOUT")
     cafile_text = pick(cafile, "CAFILE")
-    chosen_sender = pick(sender, "FROM")
+    chosen_user = pick(user, "USER")
+    # Most council mail logins are the mailbox's own address, which is then the natural sender.
+    login_is_address = _ADDR_SPEC.fullmatch(chosen_user) is not None
+    chosen_sender = pick(sender, "FROM") or (chosen_user if login_is_address else "")
     if chosen_sender:
         parse_address(chosen_sender, "--from")
     return SmtpSettings(
         host=chosen_host,
         port=int(chosen_port) if chosen_port else DEFAULT_PORTS[chosen_security],
-        user=pick(user, "USER"),
+        user=chosen_user,
         password=password if password is not None else environ.get(PASSWORD_VARIABLE, ""),
         security=chosen_security,
         timeout=chosen_timeout or DEFAULT_TIMEOUT,

@@ -271,6 +271,8 @@ def test_options_win_over_the_environment_and_the_password_only_comes_from_it() 
     assert settings.password == PASSWORD
     assert PASSWORD not in repr(settings)
     assert smtp_settings({}, security="ssl").port == 465
+    assert smtp_settings({}, user=USER).sender == USER
+    assert smtp_settings({}, user="pmo").sender == ""
     assert smtp_settings({}).port == 587
 
 
