@@ -147,8 +147,8 @@ def smtp_settings(
     chosen_security = pick(security, "SECURITY").lower() or "starttls"
     if chosen_security not in SECURITY_CHOICES:
         raise SendError(
-            f"{ENV_PREFIX}SECURITY: {_quote(chosen_security)} is not one of "
-            + ", ".join(SECURITY_CHOICES)
+            f"{_quote(chosen_security)} is not a kind of --security ({ENV_PREFIX}SECURITY): "
+            "use starttls, ssl or none"
         )
     chosen_host = pick(host, "HOST")
     if _CONTROL.search(chosen_host) or " " in chosen_host:

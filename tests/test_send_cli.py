@@ -322,6 +322,7 @@ def test_the_draft_never_replaces_the_report(report_docx: Path) -> None:
             "no sender address",
         ),
         (["send", "{report}", "--to", "a@council.example", "--smtp-port", "smtp"], "--smtp-port"),
+        (["send", "{report}", "--to", "a@council.example", "--security", "tls"], "--security"),
         (
             ["send", "{report}", "--to", "a@council.example", "--body-file", "nope.txt"],
             "no such file",
