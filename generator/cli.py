@@ -406,8 +406,10 @@ def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
     if outgoing.message["From"]:
         lines.append(f"From:    {outgoing.message['From']}")
     for label, addresses in (("To", outgoing.to), ("Cc", outgoing.cc), ("Bcc", outgoing.bcc)):
-        if addresses:
-            lines.append(f"{label + ':':<8} " + ", ".join(str(a) for a in addresses))
+        lines += [
+            f"{label + ':' if index == 0 else '':<8} {address}"
+            for index, address in enumerate(addresses)
+        ]
     lines.append(f"Subject: {outgoing.subject}")
     lines.append("Attachments:")
     lines += [f"  {a.filename} ({human_size(a.size)})" for a in outgoing.attachments]
