@@ -11,18 +11,24 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from generator import __version__
 from generator.asof import parse_as_of, today_in_london
-from generator.errors import BoardpackError
+from generator.atomic import refuse_overwriting_input
+from generator.errors import BoardpackError, SendError
 from generator.findings import EXIT_COULD_NOT_RUN
 from generator.formats import FORMATS, render, write_step_summary
 from generator.rules import Rules, load_rules
 from generator.safety import DEFAULT_LIMITS, Limits, parse_size
+
+if TYPE_CHECKING:
+    from generator.mailer import Outgoing, SmtpSettings
+    from generator.plan import Recipient, ReportFields
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -214,3 +220,205 @@ def init(workbook: Path, rules_path: Path | None) -> None:
     click.echo(
         f"New plan workbook written to {workbook}; check it with: boardpack validate {workbook}"
     )
+
+
+@main.command()
+@click.argument("report", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A recipient (repeat for more). Replaces the workbook's Distribution list.",
+)
+@click.option("--cc", multiple=True, metavar="ADDRESS", help="A copy recipient (repeatable).")
+@click.option(
+    "--bcc",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A blind-copy recipient (repeatable); never shown in the message.",
+)
+@click.option(
+    "--workbook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Plan workbook: recipients from its Distribution sheet, subject and body "
+    "from its Report sheet.",
+)
+@rules_option
+@click.option("--subject", help="Subject line (default: meeting, date and title).")
+@click.option(
+    "--body-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="UTF-8 text file with the message body (default: a short covering note).",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Attach this PDF too (default: the report's PDF, if one sits beside it).",
+)
+@click.option("--from", "sender", metavar="ADDRESS", help="Sender [env BOARDPACK_SMTP_FROM].")
+@click.option("--smtp-host", metavar="HOST", help="Mail server [env BOARDPACK_SMTP_HOST].")
+@click.option(
+    "--smtp-port",
+    metavar="PORT",
+    help="Port: 587 for starttls, 465 for ssl by default [env BOARDPACK_SMTP_PORT].",
+)
+@click.option(
+    "--smtp-user",
+    metavar="USER",
+    help="Login [env BOARDPACK_SMTP_USER]. The password is read from "
+    "BOARDPACK_SMTP_PASSWORD, or asked for on a terminal.",
+)
+@click.option(
+    "--security",
+    metavar="starttls|ssl|none",
+    help="starttls (default), ssl (TLS from the start) or none (localhost only) "
+    "[env BOARDPACK_SMTP_SECURITY].",
+)
+@click.option(
+    "--cafile",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Trust this certificate authority (PEM) for the server's certificate "
+    "[env BOARDPACK_SMTP_CAFILE].",
+)
+@click.option(
+    "--timeout",
+    metavar="SECONDS",
+    help="Give up on a silent server after this long (default 30) [env BOARDPACK_SMTP_TIMEOUT].",
+)
+@click.option(
+    "--eml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write an unsent draft .eml to check and send from Outlook or Thunderbird, "
+    "instead of sending.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the recipients, subject and attachments; send nothing."
+)
+@friendly_errors
+def send(
+    report: Path,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    bcc: tuple[str, ...],
+    workbook: Path | None,
+    rules_path: Path | None,
+    subject: str | None,
+    body_file: Path | None,
+    pdf: Path | None,
+    sender: str | None,
+    smtp_host: str | None,
+    smtp_port: str | None,
+    smtp_user: str | None,
+    security: str | None,
+    cafile: Path | None,
+    timeout: str | None,
+    eml: Path | None,
+    dry_run: bool,
+) -> None:
+    """Email the report to the board, or write it as a draft to send from your mail client.
+
+    \b
+    boardpack send board-report.docx --workbook plan.xlsx --dry-run
+    boardpack send board-report.docx --workbook plan.xlsx --eml draft.eml
+    boardpack send board-report.docx --to clerk@council.gov.uk \\
+        --smtp-host smtp.council.gov.uk --smtp-user pmo@council.gov.uk --from pmo@council.gov.uk
+
+    The PDF beside the report (board-report.pdf) is attached too. The password comes only
+    from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
+    """
+    from generator.mailer import compose, read_body_file, send_message, smtp_settings, write_eml
+
+    settings = smtp_settings(
+        os.environ,
+        host=smtp_host,
+        port=smtp_port,
+        user=smtp_user,
+        sender=sender,
+        security=security,
+        cafile=cafile,
+        timeout=timeout,
+    )
+    fields, distribution = _send_inputs(workbook, rules_path)
+    outgoing = compose(
+        report,
+        pdf=pdf,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        distribution=distribution,
+        report=fields,
+        subject=subject,
+        body=read_body_file(body_file) if body_file else None,
+        sender=settings.sender,
+        draft=eml is not None and not dry_run,
+    )
+    for warning in outgoing.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if dry_run:
+        _show_outgoing(outgoing, settings)
+    elif eml is not None:
+        refuse_overwriting_input(eml, report, *(p for p in (pdf, workbook) if p))
+        write_eml(outgoing.message, eml, outgoing.bcc)
+        click.echo(
+            f"Wrote {eml}: an unsent draft to {_count(len(outgoing.envelope))}; "
+            "open it in your mail client to check and send it."
+        )
+    else:
+        if settings.user and not settings.password:
+            settings = replace(settings, password=_ask_password(settings.user))
+        sent = send_message(outgoing.message, settings, outgoing.envelope)
+        click.echo(f"Sent to {_count(len(sent.accepted))} via {sent.server}.")
+
+
+def _send_inputs(
+    workbook: Path | None, rules_path: Path | None
+) -> tuple[ReportFields | None, list[Recipient]]:
+    """The Report sheet's fields and the Distribution list, when a workbook is given."""
+    if workbook is None:
+        return None, []
+    from generator.load import check_workbook
+
+    plan = check_workbook(workbook, _rules(rules_path), today_in_london()).plan
+    return plan.report, plan.distribution
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask_password(user: str) -> str:
+    """A hidden prompt on a terminal; in CI, a message saying where the password goes."""
+    if not _interactive():
+        from generator.mailer import PASSWORD_VARIABLE
+
+        raise SendError(
+            f"no password for {user}: set {PASSWORD_VARIABLE} "
+            "(it is never taken as an option, so it cannot leak into shell history)"
+        )
+    return str(click.prompt(f"Password for {user}", hide_input=True))
+
+
+def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
+    """What --dry-run prints: who, what and how, with sizes people can read."""
+    from generator.mailer import human_size, message_size
+
+    lines = ["Dry run: nothing sent."]
+    if outgoing.message["From"]:
+        lines.append(f"From:    {outgoing.message['From']}")
+    for label, addresses in (("To", outgoing.to), ("Cc", outgoing.cc), ("Bcc", outgoing.bcc)):
+        lines += [
+            f"{label + ':' if index == 0 else '':<8} {address}"
+            for index, address in enumerate(addresses)
+        ]
+    lines.append(f"Subject: {outgoing.subject}")
+    lines.append("Attachments:")
+    lines += [f"  {a.filename} ({human_size(a.size)})" for a in outgoing.attachments]
+    lines.append(f"Message size: {human_size(message_size(outgoing.message))}")
+    if settings.host:
+        login = f", as {settings.user}" if settings.user else ""
+        lines.append(f"Server:  {settings.server} ({settings.security}{login})")
+    click.echo("\n".join(lines))
+
+
+def _count(recipients: int) -> str:
+    return f"{recipients} recipient" + ("" if recipients == 1 else "s")

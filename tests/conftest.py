@@ -15,6 +15,9 @@ import pytest
 
 from generator.rules import Rules, load_rules
 
+# Real SMTP servers on 127.0.0.1 and a throw-away certificate authority, for the send tests.
+pytest_plugins = ["smtp_servers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
 

@@ -1,0 +1,280 @@
+"""Real SMTP servers on 127.0.0.1 for the send tests, and a throw-away certificate authority.
+
+Loaded as a plugin by tests/conftest.py, so its fixtures are available to every test.
+Nothing here listens on or connects to anything but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import ipaddress
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+LOOPBACK = "127.0.0.1"
+USER = "pmo@council.example"
+PASSWORD = "Zebra-Kettle-4471-secret"  # distinctive, so a leak is easy to spot in any output
+REFUSED = "nobody@council.example"
+
+
+@dataclass
+class Received:
+    """One message as the server got it."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    content: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = email.message_from_bytes(self.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class RecordingHandler:
+    """Keeps every delivered envelope; refuses the REFUSED address at RCPT time."""
+
+    received: list[Received] = field(default_factory=list)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class Server:
+    port: int
+    handler: RecordingHandler
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+
+@dataclass(frozen=True)
+class Certificates:
+    ca: Path
+    cert: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.cert, self.key)
+        return context
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def check_login(
+    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+) -> AuthResult:
+    good = isinstance(auth_data, LoginPassword) and (
+        auth_data.login.decode() == USER and auth_data.password.decode() == PASSWORD
+    )
+    return AuthResult(success=good, handled=False)
+
+
+@contextlib.contextmanager
+def running(**options: Any) -> Iterator[Server]:
+    """An aiosmtpd server on 127.0.0.1 with the given SMTP options, stopped afterwards."""
+    handler = RecordingHandler()
+    controller = Controller(
+        handler,
+        hostname=LOOPBACK,
+        port=free_port(),
+        ready_timeout=5,
+        server_hostname="localhost",  # no DNS lookup for its own name
+        **options,
+    )
+    controller.start()
+    try:
+        yield Server(controller.port, handler)
+    finally:
+        controller.stop()
+
+
+@contextlib.contextmanager
+def misbehaving(greeting: bytes | None) -> Iterator[int]:
+    """A server that sends ``greeting`` (or nothing) and then hangs up after the first command,
+    or, with no greeting, says nothing at all until the client gives up."""
+    listener = socket.create_server((LOOPBACK, 0))
+    listener.settimeout(5)
+    stop = threading.Event()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                if greeting is None:
+                    stop.wait(5)
+                    return
+                connection.sendall(greeting)
+                connection.recv(1024)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(5)
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def make_certificates(folder: Path) -> Certificates:
+    """A throw-away CA and a server certificate for 127.0.0.1 and localhost, signed by it."""
+    now = dt.datetime.now(dt.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("boardpack test CA"))
+        .issuer_name(_name("boardpack test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("localhost"))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address(LOOPBACK))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    paths = Certificates(folder / "ca.pem", folder / "server.pem", folder / "server-key.pem")
+    paths.ca.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    paths.cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return paths
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
+    return make_certificates(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def plain_server() -> Iterator[Server]:
+    """No TLS, no login: for --security none."""
+    with running() as server:
+        yield server
+
+
+@pytest.fixture
+def plain_auth_server() -> Iterator[Server]:
+    """Login offered over a plain loopback connection."""
+    with running(authenticator=check_login, auth_require_tls=False) as server:
+        yield server
+
+
+@pytest.fixture
+def starttls_server(certificates: Certificates) -> Iterator[Server]:
+    """STARTTLS required, then login required."""
+    with running(
+        tls_context=certificates.server_context(),
+        require_starttls=True,
+        authenticator=check_login,
+        auth_required=True,
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def ssl_server(certificates: Certificates) -> Iterator[Server]:
+    """TLS from the first byte (port-465 style)."""
+    with running(ssl_context=certificates.server_context()) as server:
+        yield server
+
+
+@pytest.fixture
+def closed_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def dropping_port() -> Iterator[int]:
+    """Greets, then hangs up after the first command."""
+    with misbehaving(b"220 127.0.0.1 ESMTP\r\n") as port:
+        yield port
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """Accepts the connection and never says a word."""
+    with misbehaving(None) as port:
+        yield port
