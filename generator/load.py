@@ -142,7 +142,8 @@ def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan
             role=_text(row.values.get("Role")),
         )
         for row in validated.rows("Distribution")
-        if row.values.get("Email")
+        # A name with no email is kept, so the sender can be told who was left out.
+        if row.values.get("Email") or row.values.get("Name")
     ]
     return Plan(
         actions=actions,
