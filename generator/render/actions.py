@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from generator.plan import Action
 from generator.render.context import Context
-from generator.render.tables import Cell, Column
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Cell, Column
 from generator.ukdates import duration, plural, uk_date
 
 REPORT_SHEET = "Report"
@@ -40,12 +40,12 @@ def overdue_actions(ctx: Context) -> None:
     for action in late:  # already most overdue first
         by_section.setdefault(action.section, []).append(action)
     columns = [
-        Column("Ref", 1.5),
+        Column("Ref", 1.5, minimum_cm=REF_CM),
         Column("Action", 4.0),
         Column("Lead", 2.3),
-        Column("Due", 2.3),
-        Column("Overdue by", 1.7),
-        Column("Status", 1.5, "center"),
+        Column("Due", 2.3, minimum_cm=DATE_CM),
+        Column("Overdue by", 1.7, minimum_cm=1.8),
+        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
         Column("Latest update", 3.7),
     ]
     for section, actions in by_section.items():
@@ -85,13 +85,13 @@ def slippage(ctx: Context) -> None:
     )
     ctx.table(
         [
-            Column("Ref", 1.5),
+            Column("Ref", 1.5, minimum_cm=REF_CM),
             Column("Action", 5.4),
             Column("Lead", 2.3),
-            Column("Due date", 2.3),
-            Column("Revised due date", 2.3),
-            Column("Moved by", 1.7),
-            Column("Status", 1.5, "center"),
+            Column("Due date", 2.3, minimum_cm=DATE_CM),
+            Column("Revised due date", 2.3, minimum_cm=DATE_CM),
+            Column("Moved by", 1.7, minimum_cm=1.8),
+            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
         ],
         (
             [
@@ -138,12 +138,12 @@ def next_steps(ctx: Context) -> None:
 def _due_table(ctx: Context, actions: Sequence[Action]) -> None:
     ctx.table(
         [
-            Column("Ref", 1.5),
+            Column("Ref", 1.5, minimum_cm=REF_CM),
             Column("Action", 6.2),
             Column("Section", 3.2),
             Column("Lead", 2.3),
-            Column("Due", 2.3),
-            Column("Status", 1.5, "center"),
+            Column("Due", 2.3, minimum_cm=DATE_CM),
+            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
         ],
         (
             [

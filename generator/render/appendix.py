@@ -6,7 +6,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 
 from generator.findings import Finding
 from generator.render.context import Context
-from generator.render.tables import Column
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column
 from generator.render.text import Origin
 from generator.ukdates import plural, uk_date
 
@@ -32,12 +32,12 @@ def whole_plan(ctx: Context, letter: str) -> None:
         "where one was set."
     )
     columns = [
-        Column("Ref", 1.5),
+        Column("Ref", 1.5, minimum_cm=REF_CM),
         Column("Action", 6.0),
         Column("Lead", 2.6),
-        Column("Due date", 2.3),
-        Column("Revised due date", 2.3),
-        Column("Status", 1.5, "center"),
+        Column("Due date", 2.3, minimum_cm=DATE_CM),
+        Column("Revised due date", 2.3, minimum_cm=DATE_CM),
+        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
         Column("Progress update", 9.5),
     ]
     sections = {section.name: section for section in ctx.plan.sections}
@@ -98,7 +98,7 @@ def data_quality_appendix(ctx: Context, errors: list[Finding], letter: str) -> N
     ctx.table(
         [
             Column("Where", 2.5),
-            Column("Ref", 2.0),
+            Column("Ref", 2.0, minimum_cm=REF_CM),
             Column("Column", 3.0),
             Column("Problem", 18.2),
         ],

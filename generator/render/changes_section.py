@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.changes import PlanChanges, SectionTrend, changes_headline
 from generator.plan import Action
 from generator.render.context import Context
-from generator.render.tables import Column, Styled
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column, Styled
 from generator.render.text import Origin
 from generator.ukdates import duration, uk_date
 
@@ -36,7 +36,7 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
                 Column("Section", 4.6),
                 Column("Last report", 5.0),
                 Column("This report", 5.0),
-                Column("Direction of travel", 2.4),
+                Column("Direction of travel", 2.4, minimum_cm=2.1),
             ],
             (
                 [
@@ -54,11 +54,11 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Changes of status", 2)
         ctx.table(
             [
-                Column("Ref", 1.5),
+                Column("Ref", 1.5, minimum_cm=REF_CM),
                 Column("Action", 6.3),
                 Column("Section", 3.4),
-                Column("Was", 1.5, "center"),
-                Column("Now", 1.5, "center"),
+                Column("Was", 1.5, "center", minimum_cm=STATUS_CM),
+                Column("Now", 1.5, "center", minimum_cm=STATUS_CM),
                 Column("Change", 2.8),
             ],
             (
@@ -79,11 +79,11 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("New actions", 2)
         ctx.table(
             [
-                Column("Ref", 1.5),
+                Column("Ref", 1.5, minimum_cm=REF_CM),
                 Column("Action", 7.0),
                 Column("Section", 4.7),
-                Column("Due", 2.3),
-                Column("Status", 1.5, "center"),
+                Column("Due", 2.3, minimum_cm=DATE_CM),
+                Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
             ],
             (
                 [
@@ -102,10 +102,10 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Removed actions", 2)
         ctx.table(
             [
-                Column("Ref", 1.5),
+                Column("Ref", 1.5, minimum_cm=REF_CM),
                 Column("Action", 8.0),
                 Column("Section", 5.5),
-                Column("Last status", 2.0, "center"),
+                Column("Last status", 2.0, "center", minimum_cm=STATUS_CM),
             ],
             (
                 [
@@ -123,11 +123,11 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Due dates moved since the last report", 2)
         ctx.table(
             [
-                Column("Ref", 1.5),
+                Column("Ref", 1.5, minimum_cm=REF_CM),
                 Column("Action", 8.2),
-                Column("Was due", 2.5),
-                Column("Now due", 2.5),
-                Column("Moved by", 2.3),
+                Column("Was due", 2.5, minimum_cm=DATE_CM),
+                Column("Now due", 2.5, minimum_cm=DATE_CM),
+                Column("Moved by", 2.3, minimum_cm=1.8),
             ],
             (
                 [

@@ -73,13 +73,17 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
 
     rows = section_counts(plan)
     show_unknown = any(row.unknown for row in rows)
-    columns = [Column("Section of plan", 3.0), Column("Total number of actions", 1.3, "center")]
+    columns = [
+        Column("Section of plan", 3.0),
+        Column("Total number of actions", 1.3, "center", minimum_cm=1.8),
+    ]
     for status in key.statuses:
         columns.append(
             Column(
                 Styled(status.label, status.colour, readable_text_colour(status), bold=True),
                 1.35,
                 "center",
+                minimum_cm=2.2,
             )
         )
     if show_unknown:

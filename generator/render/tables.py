@@ -19,6 +19,7 @@ from generator.status import Status
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
 TOTAL_FILL = "E7E6E6"
+_TWIPS_PER_CM = 567
 _KEEP_WHOLE = 600  # characters: longer rows may break across pages (a row taller than a page must)
 
 
@@ -42,6 +43,13 @@ class Column:
     heading: Cell
     weight: float = 1.0
     align: str = "left"  # "left", "center" or "right"
+    minimum_cm: float = 0.0  # never narrower than this, whatever the page (a date, a status)
+
+
+#: Widths that keep "23 September 2020", "Amber" and "Overdue by" from breaking mid-word.
+DATE_CM = 2.3
+STATUS_CM = 1.75
+REF_CM = 1.4
 
 
 def status_cell(status: Status | None, typed: str | None = None, *, long: bool = False) -> Styled:
@@ -82,6 +90,27 @@ def _luminance(rgb: str) -> float | None:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def column_widths(columns: Sequence[Column], width_twips: int) -> list[int]:
+    """Share the width by weight, but give each column at least its minimum.
+
+    What the minimums take is found from the other columns, in proportion to the room each
+    has above its own minimum; on a page too narrow for all the minimums, they are scaled.
+    """
+    weight = sum(column.weight for column in columns) or 1.0
+    shares = [width_twips * column.weight / weight for column in columns]
+    floors = [column.minimum_cm * _TWIPS_PER_CM for column in columns]
+    if sum(floors) >= width_twips:
+        scale = width_twips / sum(floors)
+        return [int(floor * scale) for floor in floors]
+    widths = [max(share, floor) for share, floor in zip(shares, floors, strict=True)]
+    excess = sum(widths) - width_twips
+    room = [w - f for w, f in zip(widths, floors, strict=True)]
+    spare = sum(room)
+    if excess > 0 and spare > 0:
+        widths = [w - excess * r / spare for w, r in zip(widths, room, strict=True)]
+    return [int(w) for w in widths]
+
+
 def run_text(text: str) -> str:
     """``w:t`` for already-cleaned text: escaped, with tabs and line breaks as Word's own."""
     body = escape(text)
@@ -107,8 +136,7 @@ def table_xml(
     ``rows`` hold already-cleaned text; ``total`` is an optional bold, shaded last row.
     ``paragraph_style`` and ``table_style`` are style ids from the document.
     """
-    weight = sum(column.weight for column in columns) or 1.0
-    widths = [int(width_twips * column.weight / weight) for column in columns]
+    widths = column_widths(columns, width_twips)
     paragraph_props = [
         f'<w:pPr><w:pStyle w:val="{paragraph_style}"/>'
         + ("" if column.align == "left" else f'<w:jc w:val="{column.align}"/>')
