@@ -27,7 +27,7 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
 
     labels = [textwrap.fill(name, 30) or "(no section)" for name, _ in rows]
     line_counts = [label.count("\n") + 1 for label in labels]
-    height = 1.2 + sum(0.32 + 0.17 * lines for lines in line_counts)
+    height = 1.5 + sum(0.32 + 0.17 * lines for lines in line_counts)
     from matplotlib import rc_context
     from matplotlib.ticker import MaxNLocator
 
@@ -70,14 +70,18 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
         axes.set_xlabel("Number of actions")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.spines[["top", "right"]].set_visible(False)
-        axes.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.12 - 0.3 / height),
+        # The legend sits in its own strip below the axes, whatever the number of sections.
+        legend_rows = (len(key.statuses) + 1) // 2
+        strip = (0.25 + 0.18 * legend_rows) / height
+        figure.legend(
+            handles=axes.get_legend_handles_labels()[0],
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
             ncol=2,
             frameon=False,
             fontsize=8,
         )
-        figure.tight_layout()
+        figure.tight_layout(rect=(0, strip, 1, 1))
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
     return buffer.getvalue()

@@ -52,15 +52,15 @@ def front_sheet(ctx: Context) -> None:
 
 
 def summary(ctx: Context, headline: str) -> None:
-    """The Report sheet's Summary, or a plain opening built from the figures."""
+    """The Report sheet's Summary, or a plain opening with ``headline``'s figures."""
     ctx.heading("Summary")
     typed = ctx.field_text(REPORT_SHEET, "Summary", ctx.plan.report.summary)
     paragraphs = [part.strip() for part in typed.split("\n") if part.strip()]
     if not paragraphs:
         board = body_name(ctx.plan.report.meeting)
         paragraphs = [
-            f"This report updates {board} on progress against the improvement plan "
-            f"as at {uk_date(ctx.as_of)}.",
+            f"This report updates {board} on progress against the improvement plan as at "
+            f"{uk_date(ctx.as_of)}.",
             headline,
         ]
     for paragraph in paragraphs:

@@ -34,6 +34,7 @@ from generator.errors import OutputError
 from generator.render.context import PLACEHOLDER_NS
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_LIMIT = 255
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _PLACEHOLDER = re.compile(
     rb'<bp:table xmlns:bp="' + re.escape(PLACEHOLDER_NS.encode()) + rb'" id="(\d+)"/>'
@@ -66,17 +67,25 @@ def set_properties(
     """Core properties (title, subject, dates from the as-of day) and the provenance record."""
     core = document.core_properties
     midnight = dt.datetime(as_of.year, as_of.month, as_of.day)
-    core.title = title
-    core.subject = subject
-    core.author = author
+    core.title = _fit(title)
+    core.subject = _fit(subject)
+    core.author = _fit(author)
     core.last_modified_by = "boardpack"
     core.created = midnight
     core.modified = midnight
     core.last_printed = midnight
     core.revision = 1
     core.keywords = "improvement plan; board report"
-    core.comments = "; ".join(f"{name}: {value}" for name, value in provenance.items())
+    core.comments = (
+        f"Made by boardpack for {as_of.isoformat()}; the workbook's and rules' SHA-256 "
+        "are in the custom properties."
+    )
     set_custom_properties(document, provenance)
+
+
+def _fit(text: str) -> str:
+    """Core properties hold at most 255 characters (the full title stays on the page)."""
+    return text if len(text) <= _CORE_LIMIT else text[: _CORE_LIMIT - 1] + "…"
 
 
 def set_custom_properties(document: Document, values: dict[str, str]) -> None:

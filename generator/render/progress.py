@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ def section_counts(plan: Plan) -> list[SectionCounts]:
     return rows
 
 
-def headline(plan: Plan, as_of: object) -> str:
+def headline(plan: Plan) -> str:
     """ "Of the 62 actions in the plan, 14 (23%) are Blue – completed, ..."."""
     total = len(plan.actions)
     if total == 0:
@@ -57,17 +58,35 @@ def headline(plan: Plan, as_of: object) -> str:
     return f"Of the {plural(total, 'action')} in the plan, {listed}."
 
 
+def at_a_glance(plan: Plan, as_of: dt.date) -> str:
+    """ "Of the plan's 62 actions, 14 (23%) are complete, 13 are overdue and 11 are due by ..."."""
+    total = len(plan.actions)
+    if total == 0:
+        return "The plan has no actions yet."
+    complete = sum(1 for action in plan.actions if action.is_complete(plan.key))
+    share = percentages([complete, total - complete])[0]
+    overdue, soon = len(plan.overdue(as_of)), len(plan.due_soon(as_of))
+    return (
+        f"Of the plan's {plural(total, 'action')}, {complete:,} ({share}%) "
+        f"{_be(complete)} complete, {overdue:,} {_be(overdue)} overdue and {soon:,} "
+        f"{_be(soon)} due by {uk_date(plan.lookahead_until(as_of))}."
+    )
+
+
+def _be(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
 def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     """Headline, overdue and due-soon counts, the RAG table, the key and the chart."""
     plan, key = ctx.plan, ctx.plan.key
     ctx.heading("Progress summary")
-    ctx.paragraph(headline(plan, ctx.as_of))
+    ctx.paragraph(headline(plan))
     overdue, soon = len(plan.overdue(ctx.as_of)), len(plan.due_soon(ctx.as_of))
     until = uk_date(plan.lookahead_until(ctx.as_of))
     ctx.paragraph(
-        f"At {uk_date(ctx.as_of)}, {plural(overdue, 'action')} "
-        f"{'is' if overdue == 1 else 'are'} overdue and {soon:,} "
-        f"{'is' if soon == 1 else 'are'} due by {until}."
+        f"At {uk_date(ctx.as_of)}, {plural(overdue, 'action')} {_be(overdue)} overdue and "
+        f"{soon:,} {_be(soon)} due by {until}."
     )
     ctx.paragraph("The table below shows the RAG ratings for actions in each section of the plan.")
 

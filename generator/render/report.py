@@ -56,7 +56,7 @@ def build_report(
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
 
     front.front_sheet(ctx)
-    front.summary(ctx, progress.headline(plan, as_of))
+    front.summary(ctx, progress.at_a_glance(plan, as_of))
     front.recommendations(ctx)
     letters = iter("ABCDEFGH")
     plan_letter = next(letters)
