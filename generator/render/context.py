@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.shared import Emu
 from docx.styles.style import ParagraphStyle
@@ -88,6 +89,10 @@ class Context:
             f'<bp:table xmlns:bp="{PLACEHOLDER_NS}" id="{len(self.tables) - 1}"/>'
         )
         body = self.document.element.body
+        last = body.sectPr.getprevious() if body.sectPr is not None else None
+        if last is not None and last.tag == qn("w:p"):
+            # An introduction or heading stays on the page where its table starts.
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
         if body.sectPr is not None:
             body.sectPr.addprevious(placeholder)
         else:

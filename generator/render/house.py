@@ -80,9 +80,7 @@ def _as_document_package(source: Path, data: bytes) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise BadTemplate(
-            f"{source}: not a Word .docx template (it is not a zip package)"
-        ) from None
+        raise BadTemplate(f"{source}: not a Word .docx template (not a zip package)") from None
     with archive:
         names = archive.namelist()
         if "word/document.xml" not in names or "[Content_Types].xml" not in names:
