@@ -17,7 +17,7 @@ from generator.status import StatusKey
 from generator.ukdates import plural
 
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
-_DPI = 200
+_DPI = 150
 
 
 def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> bytes:
