@@ -92,7 +92,13 @@ def make_report(
         findings=errors,
         provenance=provenance,
     )
-    run.warnings = report.warnings
+    # A control character the checks already reported needs no second warning.
+    flagged = {
+        (f.sheet, f.row, f.column)
+        for f in checked.result.findings
+        if f.rule == "illegal-characters"
+    }
+    run.warnings = [w for w in report.warnings if (w.sheet, w.row, w.column) not in flagged]
     write_report(report, output)
     run.written = output
     if pdf:

@@ -9,6 +9,7 @@ import docx
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 
 
 def open_report(data: bytes) -> Document:
@@ -55,3 +56,21 @@ def headings(document: Document) -> list[tuple[int, str]]:
 def part_text(data: bytes, name: str) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(name).decode("utf-8")
+
+
+def text_dump(document: Document) -> str:
+    """The document as a person reads it, in order: styled paragraphs, then table rows."""
+    lines = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document._body)
+            if paragraph.text.strip():
+                style = paragraph.style.name if paragraph.style is not None else ""
+                lines.append(f"[{style}] {paragraph.text}")
+            if paragraph._p.xpath(".//wp:docPr"):
+                lines.extend(f"[picture] {alt}" for alt in paragraph._p.xpath(".//wp:docPr/@descr"))
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document._body)
+            lines.append(f"[table: {caption_of(table)}]")
+            lines.extend(" | ".join(row) for row in rows_of(table))
+    return "\n".join(lines) + "\n"

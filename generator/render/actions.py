@@ -41,12 +41,12 @@ def overdue_actions(ctx: Context) -> None:
         by_section.setdefault(action.section, []).append(action)
     columns = [
         Column("Ref", 1.5, minimum_cm=REF_CM),
-        Column("Action", 4.0),
-        Column("Lead", 2.3),
+        Column("Action", 3.6),
+        Column("Lead", 2.8),
         Column("Due", 2.3, minimum_cm=DATE_CM),
         Column("Overdue by", 1.7, minimum_cm=1.8),
         Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
-        Column("Latest update", 3.7),
+        Column("Latest update", 3.4),
     ]
     for section, actions in by_section.items():
         if not actions:
@@ -86,8 +86,8 @@ def slippage(ctx: Context) -> None:
     ctx.table(
         [
             Column("Ref", 1.5, minimum_cm=REF_CM),
-            Column("Action", 5.4),
-            Column("Lead", 2.3),
+            Column("Action", 4.9),
+            Column("Lead", 2.8),
             Column("Due date", 2.3, minimum_cm=DATE_CM),
             Column("Revised due date", 2.3, minimum_cm=DATE_CM),
             Column("Moved by", 1.7, minimum_cm=1.8),
@@ -139,9 +139,9 @@ def _due_table(ctx: Context, actions: Sequence[Action]) -> None:
     ctx.table(
         [
             Column("Ref", 1.5, minimum_cm=REF_CM),
-            Column("Action", 6.2),
+            Column("Action", 5.4),
             Column("Section", 3.2),
-            Column("Lead", 2.3),
+            Column("Lead", 2.8),
             Column("Due", 2.3, minimum_cm=DATE_CM),
             Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
         ],

@@ -55,7 +55,7 @@ def measures(ctx: Context) -> None:
     ctx.table(
         [
             Column("Measure", 3.6),
-            Column("Section", 2.4),
+            Column("Section", 2.4, minimum_cm=2.7),
             Column("Target", 1.6, "right", minimum_cm=1.9),
             Column("Previous", 1.6, "right", minimum_cm=1.9),
             Column("Current", 1.6, "right", minimum_cm=1.9),
