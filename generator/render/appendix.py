@@ -34,11 +34,11 @@ def whole_plan(ctx: Context, letter: str) -> None:
     columns = [
         Column("Ref", 1.5, minimum_cm=REF_CM),
         Column("Action", 6.0),
-        Column("Lead", 2.6),
+        Column("Lead", 3.2),
         Column("Due date", 2.3, minimum_cm=DATE_CM),
         Column("Revised due date", 2.3, minimum_cm=DATE_CM),
         Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
-        Column("Progress update", 9.5),
+        Column("Progress update", 8.9),
     ]
     sections = {section.name: section for section in ctx.plan.sections}
     for name, actions in ctx.plan.actions_by_section().items():
@@ -50,9 +50,10 @@ def whole_plan(ctx: Context, letter: str) -> None:
         about = [plural(len(actions), "action")]
         if lead:
             about.append(f"section lead: {lead}")
-        ctx.paragraph("; ".join(about) + ".")
+        # A section's heading, count and commentary stay on the page where its table starts.
+        ctx.paragraph("; ".join(about) + ".").paragraph_format.keep_with_next = True
         if commentary:
-            ctx.paragraph(commentary)
+            ctx.paragraph(commentary).paragraph_format.keep_with_next = True
         if not actions:
             continue
         clean = ctx.action_text
