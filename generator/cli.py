@@ -195,6 +195,92 @@ def validate(
     sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
 
 
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The Word report to write (.docx); it is replaced only once complete.",
+)
+@as_of_option
+@click.option(
+    "--template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your council's Word template (.docx or .dotx): its styles, page, header and footer.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Last report's workbook, to add a 'Changes since the last report' section.",
+)
+@click.option(
+    "--allow-errors",
+    is_flag=True,
+    help="Write the report despite errors, with a data-quality note listing them.",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@rules_option
+@friendly_errors
+def report(
+    workbook: Path,
+    output: Path,
+    as_of: dt.date | None,
+    template: Path | None,
+    previous: Path | None,
+    allow_errors: bool,
+    pdf: bool,
+    rules_path: Path | None,
+) -> None:
+    """Write the committee report for a plan workbook.
+
+    The workbook is checked first: errors stop the report (exit 1, each error listed)
+    unless --allow-errors; warnings never do. Exit code 0: report written; 1: errors in the
+    workbook; 2: could not run.
+
+    \b
+    Examples:
+      boardpack report plan.xlsx -o board-report.docx
+      boardpack report plan.xlsx -o board-report.docx --as-of 2026-11-30 --pdf
+      boardpack report plan.xlsx -o board-report.docx --previous october-plan.xlsx
+      boardpack report plan.xlsx -o board-report.docx --template council.dotx
+    """
+    from generator.reporting import make_report
+
+    rules = _rules(rules_path)
+    run = make_report(
+        workbook,
+        output,
+        rules=rules,
+        as_of=as_of or today_in_london(),
+        template=template,
+        previous=previous,
+        allow_errors=allow_errors,
+        pdf=pdf,
+    )
+    result = run.result
+    if run.blocked:
+        click.echo(render(result, "text", colour=_colour_wanted()), nl=False, err=True)
+        click.echo(
+            f"boardpack: no report written: {workbook} has "
+            f"{len(result.errors):,} error{'s' if len(result.errors) != 1 else ''}; "
+            "fix them, or use --allow-errors to report with a data-quality note",
+            err=True,
+        )
+        sys.exit(result.exit_code())
+    if result.errors:
+        click.echo(render(result, "text", colour=_colour_wanted()), nl=False, err=True)
+    elif result.warnings:
+        click.echo(f"{result.summary()}; see them with: boardpack validate {workbook}", err=True)
+    for warning in run.warnings:
+        click.echo(f"warning: {warning.describe()}", err=True)
+    written = f"Report written to {run.written}"
+    if run.pdf is not None:
+        written += f" and {run.pdf}"
+    click.echo(written)
+
+
 def _colour_wanted() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 

@@ -1,0 +1,161 @@
+"""The action lists a board asks about: overdue, re-dated, and due before the next meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from generator.plan import Action
+from generator.render.context import Context
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Cell, Column
+from generator.ukdates import duration, plural, uk_date
+
+REPORT_SHEET = "Report"
+
+
+def _ref(ctx: Context, action: Action) -> str:
+    return ctx.action_text(action, "Ref", action.ref)
+
+
+def _status(ctx: Context, action: Action) -> Cell:
+    return ctx.status(action.status)
+
+
+def _update(ctx: Context, action: Action) -> str:
+    return ctx.action_text(action, "Progress update", action.progress_update)
+
+
+def overdue_actions(ctx: Context) -> None:
+    """Overdue actions grouped by section, most overdue first, with how long and the update."""
+    ctx.heading("Overdue actions")
+    late = ctx.plan.overdue(ctx.as_of)
+    if not late:
+        ctx.paragraph(f"No actions are overdue at {uk_date(ctx.as_of)}.")
+        return
+    ctx.paragraph(
+        f"{plural(len(late), 'action')} {'is' if len(late) == 1 else 'are'} overdue at "
+        f"{uk_date(ctx.as_of)}: the due date (the revised due date where one was set) has "
+        "passed and the action is not complete. Most overdue first in each section."
+    )
+    by_section: dict[str, list[Action]] = {name: [] for name in ctx.plan.section_names()}
+    for action in late:  # already most overdue first
+        by_section.setdefault(action.section, []).append(action)
+    columns = [
+        Column("Ref", 1.5, minimum_cm=REF_CM),
+        Column("Action", 3.6),
+        Column("Lead", 2.8),
+        Column("Due", 2.3, minimum_cm=DATE_CM),
+        Column("Overdue by", 1.7, minimum_cm=1.8),
+        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+        Column("Latest update", 3.4),
+    ]
+    for section, actions in by_section.items():
+        if not actions:
+            continue
+        name = ctx.clean_section(section) or "No section"
+        ctx.heading(name, 2)
+        ctx.table(
+            columns,
+            (
+                [
+                    _ref(ctx, a),
+                    ctx.action_text(a, "Action", a.action),
+                    ctx.action_text(a, "Lead", a.lead),
+                    uk_date(a.effective_due_date),
+                    duration(a.days_overdue(ctx.as_of)),
+                    _status(ctx, a),
+                    _update(ctx, a),
+                ]
+                for a in actions
+            ),
+            caption=f"Overdue actions: {name}",
+        )
+        ctx.paragraph()
+
+
+def slippage(ctx: Context) -> None:
+    """Actions given a revised due date later than first planned, and by how much."""
+    ctx.heading("Re-dated actions")
+    moved = ctx.plan.slipped()
+    if not moved:
+        ctx.paragraph("No action has been given a later due date than first planned.")
+        return
+    ctx.paragraph(
+        f"{plural(len(moved), 'action')} {'has' if len(moved) == 1 else 'have'} a revised due "
+        "date later than first planned, most re-dated first."
+    )
+    ctx.table(
+        [
+            Column("Ref", 1.5, minimum_cm=REF_CM),
+            Column("Action", 4.9),
+            Column("Lead", 2.8),
+            Column("Due date", 2.3, minimum_cm=DATE_CM),
+            Column("Revised due date", 2.3, minimum_cm=DATE_CM),
+            Column("Moved by", 1.7, minimum_cm=1.8),
+            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+        ],
+        (
+            [
+                _ref(ctx, a),
+                ctx.action_text(a, "Action", a.action),
+                ctx.action_text(a, "Lead", a.lead),
+                uk_date(a.due_date),
+                uk_date(a.revised_due_date),
+                duration(a.slippage_days),
+                _status(ctx, a),
+            ]
+            for a in moved
+        ),
+        caption="Actions re-dated later than first planned",
+    )
+    ctx.paragraph()
+
+
+def next_steps(ctx: Context) -> None:
+    """The Report sheet's Next steps, then the actions due before the next meeting."""
+    ctx.heading("Next steps")
+    typed = ctx.field_text(REPORT_SHEET, "Next steps", ctx.plan.report.next_steps)
+    for part in typed.split("\n"):
+        if part.strip():
+            ctx.paragraph(part.strip())
+    soon = ctx.plan.due_soon(ctx.as_of)
+    until = ctx.plan.lookahead_until(ctx.as_of)
+    meeting = ctx.plan.report.next_meeting_date
+    by = (
+        f"by the next meeting on {uk_date(until)}"
+        if meeting is not None and meeting == until
+        else f"in the next six weeks, by {uk_date(until)}"
+    )
+    if not soon:
+        ctx.paragraph(f"No open actions are due {by}.")
+        return
+    ctx.paragraph(
+        f"{plural(len(soon), 'action')} {'is' if len(soon) == 1 else 'are'} due {by}, "
+        "soonest first:"
+    )
+    _due_table(ctx, soon)
+
+
+def _due_table(ctx: Context, actions: Sequence[Action]) -> None:
+    ctx.table(
+        [
+            Column("Ref", 1.5, minimum_cm=REF_CM),
+            Column("Action", 5.4),
+            Column("Section", 3.2),
+            Column("Lead", 2.8),
+            Column("Due", 2.3, minimum_cm=DATE_CM),
+            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+        ],
+        (
+            [
+                _ref(ctx, a),
+                ctx.action_text(a, "Action", a.action),
+                ctx.clean_section(a.section),
+                ctx.action_text(a, "Lead", a.lead),
+                uk_date(a.effective_due_date),
+                _status(ctx, a),
+            ]
+            for a in actions
+        ),
+        caption="Actions due before the next meeting",
+    )
+    ctx.paragraph()

@@ -1,0 +1,117 @@
+"""The appendices: the whole plan by section on landscape pages, and the data-quality list."""
+
+from __future__ import annotations
+
+from docx.enum.section import WD_ORIENT, WD_SECTION
+
+from generator.findings import Finding
+from generator.render.context import Context
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column
+from generator.render.text import Origin
+from generator.ukdates import plural, uk_date
+
+# Finding messages can quote cell values, which may hold characters Word cannot.
+_FINDINGS = Origin("Findings", "Message")
+
+
+def landscape_pages(ctx: Context) -> None:
+    """Start a new landscape section (headers and footers carry on from the portrait pages)."""
+    section = ctx.document.add_section(WD_SECTION.NEW_PAGE)
+    if section.orientation != WD_ORIENT.LANDSCAPE:
+        width, height = section.page_width, section.page_height
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = height, width
+
+
+def whole_plan(ctx: Context, letter: str) -> None:
+    """Appendix: every action, section by section, status shaded and named."""
+    ctx.heading(f"Appendix {letter}: the improvement plan in full", numbered=False)
+    ctx.paragraph(
+        f"Every action in the plan at {uk_date(ctx.as_of)}, in the order of the plan's "
+        "sections. The due date is the date first planned; a revised due date is shown "
+        "where one was set."
+    )
+    columns = [
+        Column("Ref", 1.5, minimum_cm=REF_CM),
+        Column("Action", 6.0),
+        Column("Lead", 3.2),
+        Column("Due date", 2.3, minimum_cm=DATE_CM),
+        Column("Revised due date", 2.3, minimum_cm=DATE_CM),
+        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+        Column("Progress update", 8.9),
+    ]
+    sections = {section.name: section for section in ctx.plan.sections}
+    for name, actions in ctx.plan.actions_by_section().items():
+        title = ctx.clean_section(name) or "No section"
+        ctx.heading(title, 2, numbered=False)
+        section = sections.get(name)
+        lead = ctx.field_text("Sections", "Lead", section.lead) if section else ""
+        commentary = ctx.field_text("Sections", "Commentary", section.commentary) if section else ""
+        about = [plural(len(actions), "action")]
+        if lead:
+            about.append(f"section lead: {lead}")
+        # A section's heading, count and commentary stay on the page where its table starts.
+        ctx.paragraph("; ".join(about) + ".").paragraph_format.keep_with_next = True
+        if commentary:
+            ctx.paragraph(commentary).paragraph_format.keep_with_next = True
+        if not actions:
+            continue
+        clean = ctx.action_text
+        ctx.table(
+            columns,
+            (
+                [
+                    clean(a, "Ref", a.ref),
+                    clean(a, "Action", a.action),
+                    clean(a, "Lead", a.lead),
+                    uk_date(a.due_date) or clean(a, "Due date", a.no_date_reason),
+                    uk_date(a.revised_due_date),
+                    ctx.status(a.status),
+                    clean(a, "Progress update", a.progress_update),
+                ]
+                for a in actions
+            ),
+            caption=f"Actions in the section {title}",
+        )
+        ctx.paragraph()
+
+
+def data_quality_note(ctx: Context, errors: list[Finding], appendix: str) -> None:
+    """A short numbered section saying the figures come from a workbook with errors."""
+    ctx.heading("Data quality")
+    ctx.paragraph(
+        f"This report was produced from a workbook with {plural(len(errors), 'error')} that "
+        "the plan's rules would normally stop a report for. The figures include the affected "
+        f"rows as they stand, so some may be incomplete or wrong. Appendix {appendix} lists "
+        "each error and where to find it."
+    )
+
+
+def data_quality_appendix(ctx: Context, errors: list[Finding], letter: str) -> None:
+    """Appendix: every error, located to the cell, in plain English."""
+    ctx.heading(f"Appendix {letter}: data-quality errors", numbered=False)
+    ctx.paragraph("Errors found in the workbook when this report was produced.")
+
+    def where(finding: Finding) -> str:
+        place = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
+        return ctx.clean(place, _FINDINGS)
+
+    ctx.table(
+        [
+            Column("Where", 2.5),
+            Column("Ref", 2.0, minimum_cm=REF_CM),
+            Column("Column", 3.0),
+            Column("Problem", 18.2),
+        ],
+        (
+            [
+                where(f),
+                ctx.clean(f.ref, _FINDINGS),
+                ctx.clean(f.column, _FINDINGS),
+                ctx.clean(f.message, _FINDINGS),
+            ]
+            for f in errors
+        ),
+        caption="Data-quality errors",
+    )
+    ctx.paragraph()

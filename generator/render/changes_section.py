@@ -1,0 +1,163 @@
+"""Changes since the last report (``--previous``): status moves, new, removed, re-dated actions
+and each section's direction of travel."""
+
+from __future__ import annotations
+
+from generator.changes import PlanChanges, SectionTrend, changes_headline
+from generator.plan import Action
+from generator.render.context import Context
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column, Styled
+from generator.render.text import Origin
+from generator.ukdates import duration, uk_date
+
+_TRAVEL = {
+    "improving": ("Improving", "E2EFDA"),
+    "worsening": ("Worsening", "FCE4D6"),
+    "no change": ("No change", ""),
+}
+_MOVES = {"better": "Improved", "worse": "Worse", "same": "Changed"}
+
+
+def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
+    """The section, with only the tables that have rows."""
+    ctx.heading("Changes since the last report")
+    ctx.paragraph(changes_headline(changes))
+
+    def ref(action: Action) -> str:
+        return ctx.action_text(action, "Ref", action.ref)
+
+    def what(action: Action) -> str:
+        return ctx.action_text(action, "Action", action.action)
+
+    if changes.section_trends:
+        ctx.heading("Direction of travel by section", 2)
+        ctx.table(
+            [
+                Column("Section", 4.6),
+                Column("Last report", 5.0),
+                Column("This report", 5.0),
+                Column("Direction of travel", 2.4, minimum_cm=2.1),
+            ],
+            (
+                [
+                    ctx.clean_section(trend.section),
+                    _counts(trend, previous=True),
+                    _counts(trend, previous=False),
+                    Styled(*_TRAVEL.get(trend.direction, (trend.direction, ""))),
+                ]
+                for trend in changes.section_trends
+            ),
+            caption="Direction of travel by section",
+        )
+        ctx.paragraph()
+    if changes.status_changes:
+        ctx.heading("Changes of status", 2)
+        ctx.table(
+            [
+                Column("Ref", 1.5, minimum_cm=REF_CM),
+                Column("Action", 6.3),
+                Column("Section", 3.4),
+                Column("Was", 1.5, "center", minimum_cm=STATUS_CM),
+                Column("Now", 1.5, "center", minimum_cm=STATUS_CM),
+                Column("Change", 2.8),
+            ],
+            (
+                [
+                    ctx.clean(change.ref, _origin(change.ref, "Ref")),
+                    ctx.clean(change.action, _origin(change.ref, "Action")),
+                    ctx.clean_section(change.section),
+                    ctx.status(change.was),
+                    ctx.status(change.now),
+                    _MOVES.get(change.direction, change.direction),
+                ]
+                for change in changes.status_changes
+            ),
+            caption="Actions whose status has changed since the last report",
+        )
+        ctx.paragraph()
+    if changes.new_actions:
+        ctx.heading("New actions", 2)
+        ctx.table(
+            [
+                Column("Ref", 1.5, minimum_cm=REF_CM),
+                Column("Action", 7.0),
+                Column("Section", 4.7),
+                Column("Due", 2.3, minimum_cm=DATE_CM),
+                Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+            ],
+            (
+                [
+                    ref(a),
+                    what(a),
+                    ctx.clean_section(a.section),
+                    uk_date(a.effective_due_date),
+                    ctx.status(a.status),
+                ]
+                for a in changes.new_actions
+            ),
+            caption="Actions added since the last report",
+        )
+        ctx.paragraph()
+    if changes.removed_actions:
+        ctx.heading("Removed actions", 2)
+        ctx.table(
+            [
+                Column("Ref", 1.5, minimum_cm=REF_CM),
+                Column("Action", 8.0),
+                Column("Section", 5.5),
+                Column("Last status", 2.0, "center", minimum_cm=STATUS_CM),
+            ],
+            (
+                [
+                    ctx.clean(a.ref, _origin(a.ref, "Ref", previous=True)),
+                    ctx.clean(a.action, _origin(a.ref, "Action", previous=True)),
+                    ctx.clean_section(a.section),
+                    ctx.status(a.status),
+                ]
+                for a in changes.removed_actions
+            ),
+            caption="Actions in the last report that are no longer in the plan",
+        )
+        ctx.paragraph()
+    if changes.redated:
+        ctx.heading("Due dates moved since the last report", 2)
+        ctx.table(
+            [
+                Column("Ref", 1.5, minimum_cm=REF_CM),
+                Column("Action", 8.2),
+                Column("Was due", 2.5, minimum_cm=DATE_CM),
+                Column("Now due", 2.5, minimum_cm=DATE_CM),
+                Column("Moved by", 2.3, minimum_cm=1.8),
+            ],
+            (
+                [
+                    ref(now),
+                    what(now),
+                    uk_date(was.effective_due_date),
+                    uk_date(now.effective_due_date),
+                    duration(_days_moved(was, now)),
+                ]
+                for was, now in changes.redated
+            ),
+            caption="Actions whose due date has moved later since the last report",
+        )
+        ctx.paragraph()
+
+
+def _days_moved(was: Action, now: Action) -> int:
+    if was.effective_due_date and now.effective_due_date:
+        return (now.effective_due_date - was.effective_due_date).days
+    return 0
+
+
+def _counts(trend: SectionTrend, *, previous: bool) -> str:
+    counts = trend.previous if previous else trend.current
+    total = trend.previous_total if previous else trend.current_total
+    if not total:
+        return "No actions"
+    listed = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    return f"{total:,}: {listed}"
+
+
+def _origin(ref: str, column: str, *, previous: bool = False) -> Origin:
+    return Origin("Actions (previous workbook)" if previous else "Actions", column, None, ref)

@@ -1,0 +1,115 @@
+"""What every part of the report is written with: the plan, the date, the styles, the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.shared import Emu
+from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph
+
+from generator.plan import Action, Plan
+from generator.render.house import House
+from generator.render.tables import Cell, Column, Styled, status_cell, table_xml
+from generator.render.text import Cleaner, Origin
+
+#: A table's place in the document until the package is saved (see output.document_bytes).
+PLACEHOLDER_NS = "urn:boardpack:table"
+
+ACTIONS_SHEET = "Actions"
+_TWIPS_PER_EMU = 1 / 635
+
+
+@dataclass
+class Context:
+    """The document being written and the running heading numbers."""
+
+    document: Document
+    plan: Plan
+    as_of: dt.date
+    house: House
+    clean: Cleaner
+    tables: list[str] = field(default_factory=list)
+    _numbers: list[int] = field(default_factory=lambda: [0, 0])
+    _statuses: dict[str | None, Styled] = field(default_factory=dict)
+
+    def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> Paragraph:
+        """A real Heading 1/2 paragraph, numbered "3." or "3.2" as committee reports are."""
+        if numbered and level == 1:
+            self._numbers[0] += 1
+            self._numbers[1] = 0
+            text = f"{self._numbers[0]}. {text}"
+        elif numbered and level == 2 and self._numbers[0]:
+            self._numbers[1] += 1
+            text = f"{self._numbers[0]}.{self._numbers[1]} {text}"
+        return self.document.add_paragraph(text, style=self.house.heading(level))
+
+    def paragraph(self, text: str = "", style: ParagraphStyle | None = None) -> Paragraph:
+        return self.document.add_paragraph(text, style=style)
+
+    def caption(self, text: str) -> Paragraph:
+        return self.document.add_paragraph(text, style=self.house.caption)
+
+    def action_text(self, action: Action, column: str, text: str) -> str:
+        """A cell of the Actions sheet, cleaned, with its origin remembered for warnings."""
+        return self.clean(text, Origin(ACTIONS_SHEET, column, action.row or None, action.ref))
+
+    def clean_section(self, name: str) -> str:
+        return self.clean(name, Origin("Sections", "Section"))
+
+    def field_text(self, sheet: str, column: str, text: str) -> str:
+        return self.clean(text, Origin(sheet, column))
+
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[Cell]],
+        *,
+        caption: str,
+        total: Sequence[Cell] | None = None,
+    ) -> None:
+        """Append a table at the end of the document, as wide as the text."""
+        self.tables.append(
+            table_xml(
+                columns,
+                rows,
+                width_twips=self.text_width(),
+                paragraph_style=self.house.table_text_id,
+                table_style=self.house.table_grid_id,
+                caption=caption,
+                total=total,
+            )
+        )
+        placeholder = parse_xml(
+            f'<bp:table xmlns:bp="{PLACEHOLDER_NS}" id="{len(self.tables) - 1}"/>'
+        )
+        body = self.document.element.body
+        last = body.sectPr.getprevious() if body.sectPr is not None else None
+        if last is not None and last.tag == qn("w:p"):
+            # An introduction or heading stays on the page where its table starts.
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
+        if body.sectPr is not None:
+            body.sectPr.addprevious(placeholder)
+        else:
+            body.append(placeholder)
+
+    def status(self, name: str | None) -> Styled:
+        """The shaded, labelled cell for a status (made once per status)."""
+        if name not in self._statuses:
+            self._statuses[name] = status_cell(self.plan.key.get(name), name)
+        return self._statuses[name]
+
+    def text_width(self) -> int:
+        """The width between the current (last) section's margins, in twips."""
+        section = self.document.sections[-1]
+        width = (
+            (section.page_width or Emu(0))
+            - (section.left_margin or 0)
+            - (section.right_margin or 0)
+        )
+        return max(int(width * _TWIPS_PER_EMU), 2880)

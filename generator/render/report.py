@@ -1,0 +1,104 @@
+"""The committee report, assembled section by section from a Plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.document import Document
+
+from generator.changes import PlanChanges
+from generator.findings import Finding, Severity
+from generator.plan import Plan
+from generator.render import actions, appendix, front, progress
+from generator.render.changes_section import changes_since_last_report
+from generator.render.context import Context
+from generator.render.house import House, fill_header_controls, open_template, set_language
+from generator.render.measures import measures
+from generator.render.output import document_bytes, set_properties
+from generator.render.text import Cleaner, Origin
+
+
+@dataclass
+class Report:
+    """A built report: the Word document and the cells whose text had to be changed for Word."""
+
+    document: Document  # tables stand as placeholders until to_bytes splices them in
+    tables: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        """The .docx bytes: identical for the same inputs, template and as-of date."""
+        return document_bytes(self.document, self.tables)
+
+
+def build_report(
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    template: Path | None = None,
+    changes: PlanChanges | None = None,
+    findings: list[Finding] | None = None,
+    provenance: dict[str, str] | None = None,
+    chart: bool = True,
+) -> Report:
+    """Write the report for ``plan`` at ``as_of`` into ``template`` (the shipped one by default).
+
+    ``changes`` adds the "Changes since the last report" section; the errors in ``findings``
+    (given when the report is built despite them) add a data-quality note and appendix;
+    ``provenance`` (workbook SHA-256, rules hash, as-of date) is recorded in the document's
+    custom properties.
+    """
+    document = open_template(template)
+    cleaner = Cleaner(file=plan.source_name)
+    ctx = Context(document, plan, as_of, House(document), cleaner)
+    errors = [f for f in findings or [] if f.severity is Severity.ERROR]
+
+    front.front_sheet(ctx)
+    front.summary(ctx, progress.at_a_glance(plan, as_of))
+    front.recommendations(ctx)
+    letters = iter("ABCDEFGH")
+    plan_letter = next(letters)
+    errors_letter = next(letters) if errors else ""
+    if errors:
+        appendix.data_quality_note(ctx, errors, errors_letter)
+    progress.progress_summary(ctx, chart=chart)
+    if changes is not None:
+        changes_since_last_report(ctx, changes)
+    actions.overdue_actions(ctx)
+    actions.slippage(ctx)
+    actions.next_steps(ctx)
+    if plan.measures:
+        measures(ctx)
+    ctx.paragraph(
+        f"The full plan is at Appendix {plan_letter}."
+        + (f" Data-quality errors are listed at Appendix {errors_letter}." if errors else "")
+    )
+
+    appendix.landscape_pages(ctx)
+    appendix.whole_plan(ctx, plan_letter)
+    if errors:
+        appendix.data_quality_appendix(ctx, errors, errors_letter)
+
+    fields = plan.report
+    title = cleaner(fields.title, Origin("Report", "Title")) or front.DEFAULT_TITLE
+    fill_header_controls(
+        document,
+        {
+            "classification": cleaner(fields.classification, Origin("Report", "Classification")),
+            "title": title,
+            "organisation": cleaner(fields.organisation, Origin("Report", "Organisation")),
+        },
+    )
+    set_language(document)
+    meeting = cleaner(fields.meeting, Origin("Report", "Meeting"))
+    set_properties(
+        document,
+        title=title,
+        subject=f"{meeting}: progress report" if meeting else "Improvement plan progress report",
+        author=cleaner(fields.author, Origin("Report", "Author")),
+        as_of=as_of,
+        provenance=provenance or {"As-of date": as_of.isoformat()},
+    )
+    return Report(document, ctx.tables, cleaner.findings())

@@ -1,0 +1,211 @@
+"""Tables written as WordprocessingML text, in bulk.
+
+python-docx's cell-by-cell API costs about a millisecond a cell, and even parsing a big table
+and moving it into the document tree costs seconds at 20,000 rows. So a table is built here as
+one XML string from prepared pieces, and the document holds only a placeholder for it until the
+package is saved (see ``output.document_bytes``). Every table is laid out fixed (Word renders
+long fixed tables quickly), has its first row marked to repeat on each page, keeps short rows
+whole on a page, and carries a caption for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from generator.status import Status
+
+HEADER_FILL = "1F3864"
+HEADER_TEXT = "FFFFFF"
+TOTAL_FILL = "E7E6E6"
+_TWIPS_PER_CM = 567
+_KEEP_WHOLE = 600  # characters: longer rows may break across pages (a row taller than a page must)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell with its own look: shading, text colour, bold."""
+
+    text: str
+    fill: str = ""
+    colour: str = ""
+    bold: bool = False
+
+
+Cell = str | Styled
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its heading, its share of the table's width and its alignment."""
+
+    heading: Cell
+    weight: float = 1.0
+    align: str = "left"  # "left", "center" or "right"
+    minimum_cm: float = 0.0  # never narrower than this, whatever the page (a date, a status)
+
+
+#: Widths that keep "23 September 2020", "Amber" and "Overdue by" from breaking mid-word.
+DATE_CM = 2.3
+STATUS_CM = 1.75
+REF_CM = 1.4
+
+
+def status_cell(status: Status | None, typed: str | None = None, *, long: bool = False) -> Styled:
+    """A status shaded in its colour and named in words, so it never relies on colour alone."""
+    if status is None:
+        return Styled(typed or "Not set", bold=True)
+    label = status.label if long else status.name
+    return Styled(label, fill=status.colour, colour=readable_text_colour(status), bold=True)
+
+
+def readable_text_colour(status: Status) -> str:
+    """The key's text colour if legible on the fill (WCAG AA, 4.5:1), else black or white."""
+    fill = _luminance(status.colour)
+    if fill is None:
+        return status.text_colour
+
+    def contrast(text: str) -> float:
+        other = _luminance(text)
+        if other is None:
+            return 0.0
+        light, dark = max(fill, other), min(fill, other)
+        return (light + 0.05) / (dark + 0.05)
+
+    if contrast(status.text_colour) >= 4.5:
+        return status.text_colour
+    return max(("000000", "FFFFFF"), key=contrast)
+
+
+def _luminance(rgb: str) -> float | None:
+    digits = rgb.strip().lstrip("#")
+    if len(digits) != 6:
+        return None
+    try:
+        channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    except ValueError:
+        return None
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def column_widths(columns: Sequence[Column], width_twips: int) -> list[int]:
+    """Share the width by weight, but give each column at least its minimum.
+
+    What the minimums take is found from the other columns, in proportion to the room each
+    has above its own minimum; on a page too narrow for all the minimums, they are scaled.
+    """
+    weight = sum(column.weight for column in columns) or 1.0
+    shares = [width_twips * column.weight / weight for column in columns]
+    floors = [column.minimum_cm * _TWIPS_PER_CM for column in columns]
+    if sum(floors) >= width_twips:
+        scale = width_twips / sum(floors)
+        return [int(floor * scale) for floor in floors]
+    widths = [max(share, floor) for share, floor in zip(shares, floors, strict=True)]
+    excess = sum(widths) - width_twips
+    room = [w - f for w, f in zip(widths, floors, strict=True)]
+    spare = sum(room)
+    if excess > 0 and spare > 0:
+        widths = [w - excess * r / spare for w, r in zip(widths, room, strict=True)]
+    return [int(w) for w in widths]
+
+
+def run_text(text: str) -> str:
+    """``w:t`` for already-cleaned text: escaped, with tabs and line breaks as Word's own."""
+    body = escape(text)
+    if "\n" in body:
+        body = body.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    if "\t" in body:
+        body = body.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
+    return f'<w:t xml:space="preserve">{body}</w:t>'
+
+
+def table_xml(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    width_twips: int,
+    paragraph_style: str,
+    table_style: str,
+    caption: str,
+    total: Sequence[Cell] | None = None,
+) -> str:
+    """A ``w:tbl`` element as text (``w`` prefix, no namespace declaration of its own).
+
+    ``rows`` hold already-cleaned text; ``total`` is an optional bold, shaded last row.
+    ``paragraph_style`` and ``table_style`` are style ids from the document.
+    """
+    widths = column_widths(columns, width_twips)
+    paragraph_props = [
+        f'<w:pPr><w:pStyle w:val="{paragraph_style}"/>'
+        + ("" if column.align == "left" else f'<w:jc w:val="{column.align}"/>')
+        + "</w:pPr>"
+        for column in columns
+    ]
+    # The opening of a plain cell in each column, up to its run: built once, used per row.
+    plain = [
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{props}<w:r>'
+        for width, props in zip(widths, paragraph_props, strict=True)
+    ]
+    close = "</w:r></w:p></w:tc>"
+
+    def styled(value: Styled, index: int, bold: bool = False, fill: str = "") -> str:
+        fill = value.fill or fill
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        run_props = ""
+        if value.bold or bold or value.colour:
+            run_props = (
+                "<w:rPr>"
+                + ("<w:b/>" if value.bold or bold else "")
+                + (f'<w:color w:val="{value.colour}"/>' if value.colour else "")
+                + "</w:rPr>"
+            )
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/>{shading}</w:tcPr>'
+            f"<w:p>{paragraph_props[index]}<w:r>{run_props}{run_text(value.text)}{close}"
+        )
+
+    def heading(column: Column, index: int) -> str:
+        head = column.heading
+        if not isinstance(head, Styled):
+            head = Styled(head, HEADER_FILL, HEADER_TEXT, bold=True)
+        return styled(head, index, bold=True)
+
+    parts = [
+        "<w:tbl><w:tblPr>",
+        f'<w:tblStyle w:val="{table_style}"/>',
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
+        '<w:tblLayout w:type="fixed"/>',
+        '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0"'
+        ' w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
+        f"<w:tblCaption w:val={quoteattr(caption)}/>",
+        "</w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+        "</w:tblGrid>",
+        "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+        *(heading(column, i) for i, column in enumerate(columns)),
+        "</w:tr>",
+    ]
+    keep_row = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+    for row in rows:
+        length = 0
+        cells = []
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                length += len(value)
+                cells.append(f"{plain[index]}{run_text(value)}{close}")
+            else:
+                length += len(value.text)
+                cells.append(styled(value, index))
+        parts.append(keep_row if length < _KEEP_WHOLE else "<w:tr>")
+        parts.extend(cells)
+        parts.append("</w:tr>")
+    if total is not None:
+        parts.append(keep_row)
+        for index, value in enumerate(total):
+            cell = value if isinstance(value, Styled) else Styled(value)
+            parts.append(styled(cell, index, bold=True, fill=TOTAL_FILL))
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)

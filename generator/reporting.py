@@ -1,0 +1,107 @@
+"""`boardpack report`: from a workbook to a committee report on disk.
+
+Read and check the workbook, stop on errors unless they are allowed, compare with the
+previous month's workbook when given, build the report and write it (and a PDF) atomically.
+The command line prints what this returns; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.atomic import refuse_overwriting_input
+from generator.errors import OutputError
+from generator.findings import Finding, ValidationResult
+from generator.load import check_workbook
+from generator.plan import Plan
+from generator.rules import Rules
+
+
+@dataclass
+class ReportRun:
+    """What happened: the workbook's findings, and what was written (nothing when blocked)."""
+
+    result: ValidationResult
+    plan: Plan | None = None
+    written: Path | None = None
+    pdf: Path | None = None
+    warnings: list[Finding] = field(default_factory=list)  # text Word could not hold
+
+    @property
+    def blocked(self) -> bool:
+        return self.written is None
+
+
+def pdf_path_for(output: Path) -> Path:
+    return output.with_suffix(".pdf")
+
+
+def make_report(
+    workbook: Path,
+    output: Path,
+    *,
+    rules: Rules,
+    as_of: dt.date,
+    template: Path | None = None,
+    previous: Path | None = None,
+    allow_errors: bool = False,
+    pdf: bool = False,
+) -> ReportRun:
+    """Write the report for ``workbook`` to ``output``; refuse (write nothing) on errors."""
+    from generator.render import build_report, convert_to_pdf, write_report
+    from generator.render.output import INSTALL_HINT, find_soffice
+
+    inputs = [path for path in (workbook, previous, template) if path is not None]
+    refuse_overwriting_input(output, *inputs)
+    if output.suffix.lower() != ".docx":
+        raise OutputError(f"{output}: the report is a Word file; name it with .docx")
+    if pdf:
+        refuse_overwriting_input(pdf_path_for(output), *inputs)
+        if find_soffice() is None:
+            raise OutputError(INSTALL_HINT)
+
+    checked = check_workbook(workbook, rules, as_of)
+    run = ReportRun(result=checked.result)
+    errors = checked.result.errors
+    if errors and not allow_errors:
+        return run
+    plan = run.plan = checked.plan
+
+    changes = None
+    provenance = {
+        "Workbook SHA-256": plan.source_sha256,
+        "Rules SHA-256": rules.sha256,
+        "As-of date": as_of.isoformat(),
+        "Generator": f"boardpack {__version__}",
+    }
+    if previous is not None:
+        from generator.changes import compare_plans
+
+        earlier = check_workbook(previous, rules, as_of).plan
+        changes = compare_plans(earlier, plan)
+        provenance["Previous workbook SHA-256"] = earlier.source_sha256
+
+    report = build_report(
+        plan,
+        as_of,
+        template=template,
+        changes=changes,
+        findings=errors,
+        provenance=provenance,
+    )
+    # A control character the checks already reported needs no second warning.
+    flagged = {
+        (f.sheet, f.row, f.column)
+        for f in checked.result.findings
+        if f.rule == "illegal-characters"
+    }
+    run.warnings = [w for w in report.warnings if (w.sheet, w.row, w.column) not in flagged]
+    write_report(report, output)
+    run.written = output
+    if pdf:
+        run.pdf = pdf_path_for(output)
+        convert_to_pdf(output, run.pdf)
+    return run

@@ -1,0 +1,76 @@
+"""Reading a built report back as a person (or a screen reader) would meet it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+
+def open_report(data: bytes) -> Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def table_captioned(document: Document, caption: str) -> Table:
+    matches = [table for table in document.tables if caption_of(table) == caption]
+    assert len(matches) == 1, [caption_of(table) for table in document.tables]
+    return matches[0]
+
+
+def caption_of(table: Table) -> str:
+    element = table._tbl.tblPr.find(qn("w:tblCaption"))
+    return "" if element is None else element.get(qn("w:val"))
+
+
+def rows_of(table: Table) -> list[list[str]]:
+    """Cell text per row, header row included."""
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def column(table: Table, heading: str) -> list[str]:
+    rows = rows_of(table)
+    index = rows[0].index(heading)
+    return [row[index] for row in rows[1:]]
+
+
+def fill_of(cell: _Cell) -> str:
+    shading = cell._tc.tcPr.find(qn("w:shd"))
+    return "" if shading is None else shading.get(qn("w:fill"))
+
+
+def headings(document: Document) -> list[tuple[int, str]]:
+    """(level, text) for every Heading paragraph, in order."""
+    found = []
+    for paragraph in document.paragraphs:
+        name = paragraph.style.name if paragraph.style is not None else ""
+        if name.startswith("Heading "):
+            found.append((int(name.split()[1]), paragraph.text))
+    return found
+
+
+def part_text(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def text_dump(document: Document) -> str:
+    """The document as a person reads it, in order: styled paragraphs, then table rows."""
+    lines = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph = Paragraph(child, document._body)
+            if paragraph.text.strip():
+                style = paragraph.style.name if paragraph.style is not None else ""
+                lines.append(f"[{style}] {paragraph.text}")
+            if paragraph._p.xpath(".//wp:docPr"):
+                lines.extend(f"[picture] {alt}" for alt in paragraph._p.xpath(".//wp:docPr/@descr"))
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, document._body)
+            lines.append(f"[table: {caption_of(table)}]")
+            lines.extend(" | ".join(row) for row in rows_of(table))
+    return "\n".join(lines) + "\n"

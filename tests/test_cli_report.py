@@ -1,0 +1,130 @@
+"""`boardpack report` as a programme manager runs it the night before the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import action_row, write_plan
+
+from generator.cli import main
+from generator.render import output as output_module
+from tests.report_reading import column, headings, open_report, rows_of, table_captioned
+
+AS_OF = "2026-11-23"
+LATE = {"Ref": "QP-02", "Due date": dt.date(2026, 10, 1), "Status": "Amber"}
+
+
+def plan_with(tmp_path: Path, name: str = "plan.xlsx", *extra: dict) -> Path:
+    rows = [
+        action_row(),
+        action_row({**LATE, "Progress update": "Waiting on {{ partners }} =SUM(A1)"}),
+        *(action_row(values) for values in extra),
+    ]
+    return write_plan(tmp_path / name, rows)
+
+
+def test_clean_workbook_gives_a_report_with_its_figures(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path)
+    before = plan.read_bytes()
+    result = run_cli("report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    assert plan.read_bytes() == before
+    document = open_report((tmp_path / "board-report.docx").read_bytes())
+    rag = rows_of(table_captioned(document, "RAG ratings for actions in each section of the plan"))
+    assert rag[1:] == [
+        ["Quality of Practice", "2", "0", "1", "1", "0"],
+        ["Total", "2", "0", "1", "1", "0"],
+    ]
+    overdue = table_captioned(document, "Overdue actions: Quality of Practice")
+    assert column(overdue, "Ref") == ["QP-02"]
+    assert column(overdue, "Overdue by") == ["7 weeks"]
+    assert column(overdue, "Latest update") == ["Waiting on {{ partners }} =SUM(A1)"]
+
+
+def test_errors_stop_the_report_and_are_listed(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path, "plan.xlsx", {"Ref": "QP-03", "Due date": "31/02/2027"})
+    result = run_cli("report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF)
+    assert result.returncode == 1
+    assert "Actions!H4 (QP-03, Due date)" in result.stderr
+    assert "--allow-errors" in result.stderr
+    assert not (tmp_path / "board-report.docx").exists()
+
+
+def test_allow_errors_reports_with_a_data_quality_note(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path, "plan.xlsx", {"Ref": "QP-03", "Due date": "31/02/2027"})
+    result = run_cli(
+        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF, "--allow-errors"
+    )
+    assert result.returncode == 0, result.stderr
+    document = open_report((tmp_path / "board-report.docx").read_bytes())
+    assert "3. Data quality" in [text for _, text in headings(document)]
+    problems = rows_of(table_captioned(document, "Data-quality errors"))
+    assert [row[:3] for row in problems[1:]] == [["Actions!H4", "QP-03", "Due date"]]
+
+
+def test_previous_workbook_adds_the_changes(tmp_path: Path, run_cli) -> None:
+    last_month = write_plan(
+        tmp_path / "october.xlsx", [action_row(), action_row(LATE | {"Status": "Green"})]
+    )
+    plan = plan_with(tmp_path)
+    result = run_cli(
+        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF,
+        "--previous", str(last_month),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = open_report((tmp_path / "board-report.docx").read_bytes())
+    moved = rows_of(
+        table_captioned(document, "Actions whose status has changed since the last report")
+    )
+    assert [row[0] for row in moved[1:]] == ["QP-02"]
+    assert moved[1][3:5] == ["Green", "Amber"]
+
+
+def test_same_workbook_and_date_give_the_same_bytes(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path)
+    for name in ("one.docx", "two.docx"):
+        assert run_cli("report", str(plan), "-o", name, "--as-of", AS_OF).returncode == 0
+    assert (tmp_path / "one.docx").read_bytes() == (tmp_path / "two.docx").read_bytes()
+
+
+def test_writing_over_the_workbook_is_refused(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path)
+    result = run_cli("report", str(plan), "-o", str(plan), "--as-of", AS_OF)
+    assert result.returncode == 2
+    assert "refusing to write over the input" in result.stderr
+
+
+def test_a_bad_template_is_one_line_and_exit_2(tmp_path: Path, run_cli) -> None:
+    plan = plan_with(tmp_path)
+    (tmp_path / "council.docx").write_text("not really a template")
+    result = run_cli(
+        "report", str(plan), "-o", "out.docx", "--as-of", AS_OF, "--template", "council.docx"
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "boardpack: council.docx: not a Word .docx template (not a zip package)"
+    ]
+
+
+def test_pdf_without_libreoffice_is_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = plan_with(tmp_path)
+    monkeypatch.setattr(output_module, "find_soffice", lambda: None)
+    result = CliRunner().invoke(
+        main, ["report", str(plan), "-o", str(tmp_path / "out.docx"), "--as-of", AS_OF, "--pdf"]
+    )
+    assert result.exit_code == 2
+    assert "--pdf needs LibreOffice: install it" in result.output
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_report_help_has_an_example() -> None:
+    result = CliRunner().invoke(main, ["report", "--help"])
+    assert result.exit_code == 0
+    assert "boardpack report plan.xlsx -o board-report.docx" in result.output
+    for option in ("--as-of", "--template", "--previous", "--allow-errors", "--pdf", "--rules"):
+        assert option in result.output
