@@ -28,6 +28,18 @@ def refuse_overwriting_input(output: Path, *inputs: Path) -> None:
             )
 
 
+def _mode_for(destination: Path) -> int:
+    """The replaced file's permissions, or the usual ones for a new file.
+
+    mkstemp makes files only their owner can read; a report is meant to be shared.
+    """
+    with contextlib.suppress(OSError):
+        return destination.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextlib.contextmanager
 def atomic_path(destination: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``destination``; move it into place only on success."""
@@ -45,6 +57,7 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     try:
         yield temp
         try:
+            os.chmod(temp, _mode_for(destination))
             os.replace(temp, destination)
         except OSError as error:
             raise OutputError(
