@@ -98,11 +98,11 @@ class StatusChange:
 class SectionTrend:
     """One section's status counts last time and now, with its direction of travel.
 
-    The direction compares the share of the section's actions that are complete (Blue): up is
-    "improving", down is "worsening". When that share is the same, it compares the share at
-    risk (every status ranked below the best incomplete one: Amber and Red in the BRAG key):
-    down is "improving", up is "worsening". Equal on both is "no change". A section with no
-    actions last time or none now has nothing to compare, so it is "no change" too.
+    The direction compares the section's average status, counting each action by its place in
+    the key (Blue 0, Green 1, Amber 2, Red 3 in the BRAG key): lower is "improving", higher is
+    "worsening", and a shift under a twentieth of a step is "no change". So a section where
+    one action was completed but two turned Red is worsening, as a board member would judge
+    it. A section with no statuses last time or none now has nothing to compare: "no change".
     """
 
     section: str
@@ -323,21 +323,25 @@ def _trend(
     section: str, previous: Sequence[Action], current: Sequence[Action], key: StatusKey
 ) -> SectionTrend:
     before, after = _counts(previous, key), _counts(current, key)
+    was, now = _mean_rank(before, key), _mean_rank(after, key)
     direction = "no change"
-    if previous and current:
-        done = [s.name for s in key.statuses if s.complete]
-        incomplete = [s.name for s in key.statuses if not s.complete]
-        at_risk = incomplete[1:]  # below the best incomplete status: Amber and Red
-
-        def shares(counts: dict[str, int], total: int) -> tuple[Fraction, Fraction]:
-            complete = Fraction(sum(counts[name] for name in done), total)
-            risk = Fraction(sum(counts[name] for name in at_risk), total)
-            return complete, -risk  # higher is better on both
-
-        was, now = shares(before, len(previous)), shares(after, len(current))
-        if now != was:
-            direction = "improving" if now > was else "worsening"
+    if was is not None and now is not None and abs(now - was) >= _NOTICEABLE:
+        direction = "improving" if now < was else "worsening"
     return SectionTrend(section, before, after, len(previous), len(current), direction)
+
+
+# A shift of less than a twentieth of a status step (say one action in a section of 25
+# moving from Green to Amber) is too small to call a direction of travel.
+_NOTICEABLE = Fraction(1, 20)
+
+
+def _mean_rank(counts: dict[str, int], key: StatusKey) -> Fraction | None:
+    """The section's average status, 0 being all complete; None with no statuses to average."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    ranked = sum(count * (status_rank(name, key) or 0) for name, count in counts.items())
+    return Fraction(ranked, total)
 
 
 def _direction_clauses(changes: Iterable[StatusChange]) -> list[str]:

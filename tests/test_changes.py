@@ -173,12 +173,18 @@ def test_trends_follow_current_sections_then_sections_only_in_previous() -> None
     assert refs(changes.removed_actions) == ["X2", "X1"]  # in the previous plan's section order
 
 
-def test_trend_direction_uses_complete_share_then_at_risk_share() -> None:
+def test_trend_direction_follows_the_average_status() -> None:
     base = [act("T1", "Blue"), act("T2", "Green"), act("T3", "Amber"), act("T4", "Red")]
     same_blue_less_risk = [act("T1", "Blue"), act("T2", "Green"), act("T3", "Green"), base[3]]
     fewer_blue = [act("T1", "Green"), *base[1:]]
     more_risk = [base[0], act("T2", "Amber"), *base[2:]]
-    red_to_amber = [*base[:3], act("T4", "Amber")]  # same complete and at-risk shares
+    red_to_amber = [*base[:3], act("T4", "Amber")]
+    # One more completed but two more Red: a board member would not call that improving.
+    done_one_lost_two = [
+        act("T1", "Blue"), act("T2", "Red"), act("T3", "Red"), act("T4", "Red"), act("T5", "Blue")
+    ]  # fmt: skip
+    green_to_amber_in_a_big_section = [*base, *[act(f"G{i}", "Green") for i in range(30)]]
+    slightly_worse = [*base, *[act(f"G{i}", "Green") for i in range(29)], act("G29", "Amber")]
 
     def direction(before: list[Action], after: list[Action]) -> str:
         return compare_plans(plan(*before), plan(*after)).section_trends[0].direction
@@ -186,7 +192,9 @@ def test_trend_direction_uses_complete_share_then_at_risk_share() -> None:
     assert direction(base, same_blue_less_risk) == "improving"
     assert direction(base, fewer_blue) == "worsening"
     assert direction(base, more_risk) == "worsening"
-    assert direction(base, red_to_amber) == "no change"
+    assert direction(base, red_to_amber) == "improving"
+    assert direction(base, done_one_lost_two) == "worsening"
+    assert direction(green_to_amber_in_a_big_section, slightly_worse) == "no change"
     # Shares, not counts: 1 of 2 complete beats 1 of 4 complete.
     assert direction(base, [act("T1", "Blue"), act("T2", "Green")]) == "improving"
 
