@@ -222,6 +222,7 @@ def validate(
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
 @rules_option
+@max_size_option
 @friendly_errors
 def report(
     workbook: Path,
@@ -232,6 +233,7 @@ def report(
     allow_errors: bool,
     pdf: bool,
     rules_path: Path | None,
+    max_size: int | None,
 ) -> None:
     """Write the committee report for a plan workbook.
 
@@ -258,6 +260,7 @@ def report(
         previous=previous,
         allow_errors=allow_errors,
         pdf=pdf,
+        limits=_limits(max_size),
     )
     result = run.result
     if run.blocked:

@@ -18,6 +18,7 @@ from generator.findings import Finding, ValidationResult
 from generator.load import check_workbook
 from generator.plan import Plan
 from generator.rules import Rules
+from generator.safety import DEFAULT_LIMITS, Limits
 
 
 @dataclass
@@ -49,6 +50,7 @@ def make_report(
     previous: Path | None = None,
     allow_errors: bool = False,
     pdf: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReportRun:
     """Write the report for ``workbook`` to ``output``; refuse (write nothing) on errors."""
     from generator.render import build_report, convert_to_pdf, write_report
@@ -63,7 +65,7 @@ def make_report(
         if find_soffice() is None:
             raise OutputError(INSTALL_HINT)
 
-    checked = check_workbook(workbook, rules, as_of)
+    checked = check_workbook(workbook, rules, as_of, limits=limits)
     run = ReportRun(result=checked.result)
     errors = checked.result.errors
     if errors and not allow_errors:
@@ -80,7 +82,7 @@ def make_report(
     if previous is not None:
         from generator.changes import compare_plans
 
-        earlier = check_workbook(previous, rules, as_of).plan
+        earlier = check_workbook(previous, rules, as_of, limits=limits).plan
         changes = compare_plans(earlier, plan)
         provenance["Previous workbook SHA-256"] = earlier.source_sha256
 
