@@ -79,8 +79,12 @@ class Goal:
     check: Callable[[dict[str, Timing]], tuple[bool, str] | None]
 
 
+def _measured(timings: dict[str, Timing], command: str) -> bool:
+    return command in timings and not timings[command].failure
+
+
 def _ratio(timings: dict[str, Timing], command: str, floor: str) -> float | None:
-    if command not in timings or floor not in timings:
+    if not (_measured(timings, command) and _measured(timings, floor)):
         return None
     return timings[command].seconds / timings[floor].seconds
 
@@ -95,7 +99,7 @@ def _within_ratio(command: str, floor: str, limit: float) -> Callable:
 
 def _under_seconds(command: str, limit: float) -> Callable:
     def check(timings: dict[str, Timing]) -> tuple[bool, str] | None:
-        if command not in timings:
+        if not _measured(timings, command):
             return None
         seconds = timings[command].seconds
         return seconds < limit, f"{seconds:.3f} s"
@@ -105,7 +109,7 @@ def _under_seconds(command: str, limit: float) -> Callable:
 
 def _under_mb(command: str, limit: float) -> Callable:
     def check(timings: dict[str, Timing]) -> tuple[bool, str] | None:
-        if command not in timings:
+        if not _measured(timings, command):
             return None
         peak = timings[command].peak_mb
         return peak < limit, f"{peak:,.0f} MB"

@@ -1,0 +1,24 @@
+"""bench/run.py runs end to end on a small plan and prints its figures (no timing asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_runs_and_prints_validate_beside_both_floors(tmp_path: Path) -> None:
+    command = [sys.executable, "bench/run.py", "--sizes", "200", "--repeat", "1"]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = r"\s+\d+\.\d{3}\s+\d+\.\d\s+\d+\s+"  # seconds, ms per 1,000 actions, peak MB
+    for command_name in ("floor: python-calamine", "floor: openpyxl", "boardpack validate"):
+        assert re.search(re.escape(command_name) + figures, done.stdout), done.stdout
+    assert "FAILED" not in done.stdout
+    assert re.search(r"(PASS|MISS)\s+200 actions: validate", done.stdout)
+    assert list(tmp_path.glob("plan-200-seed0-*.xlsx")), "the plan is cached in --out"
