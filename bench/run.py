@@ -70,13 +70,16 @@ class Timing:
     failure: str = ""
 
 
+Check = Callable[[dict[str, Timing]], tuple[bool, str] | None]
+
+
 @dataclass
 class Goal:
     """A goal from the spec, checked against one size's timings."""
 
     size: int
     text: str
-    check: Callable[[dict[str, Timing]], tuple[bool, str] | None]
+    check: Check
 
 
 def _measured(timings: dict[str, Timing], command: str) -> bool:
@@ -89,7 +92,7 @@ def _ratio(timings: dict[str, Timing], command: str, floor: str) -> float | None
     return timings[command].seconds / timings[floor].seconds
 
 
-def _within_ratio(command: str, floor: str, limit: float) -> Callable:
+def _within_ratio(command: str, floor: str, limit: float) -> Check:
     def check(timings: dict[str, Timing]) -> tuple[bool, str] | None:
         ratio = _ratio(timings, command, floor)
         return None if ratio is None else (ratio <= limit, f"{ratio:.2f}×")
@@ -97,7 +100,7 @@ def _within_ratio(command: str, floor: str, limit: float) -> Callable:
     return check
 
 
-def _under_seconds(command: str, limit: float) -> Callable:
+def _under_seconds(command: str, limit: float) -> Check:
     def check(timings: dict[str, Timing]) -> tuple[bool, str] | None:
         if not _measured(timings, command):
             return None
@@ -107,7 +110,7 @@ def _under_seconds(command: str, limit: float) -> Callable:
     return check
 
 
-def _under_mb(command: str, limit: float) -> Callable:
+def _under_mb(command: str, limit: float) -> Check:
     def check(timings: dict[str, Timing]) -> tuple[bool, str] | None:
         if not _measured(timings, command):
             return None
@@ -251,9 +254,10 @@ def print_growth(results: dict[int, dict[str, Timing]]) -> None:
     for name in names:
         cells = []
         for size in sizes:
-            timing = results[size].get(name)
-            ok = timing is not None and not timing.failure
-            cells.append(f" {timing.seconds * 1e6 / size:>9.1f}" if ok else f" {'-':>9}")
+            if _measured(results[size], name):
+                cells.append(f" {results[size][name].seconds * 1e6 / size:>9.1f}")
+            else:
+                cells.append(f" {'-':>9}")
         print(f"  {name:<24}" + "".join(cells))
 
 
