@@ -20,7 +20,7 @@ from generator.findings import Finding, ValidationResult
 from generator.headers import fold
 from generator.plan import Action, Measure, Plan, Recipient, ReportFields, Section
 from generator.rules import Rules
-from generator.safety import DEFAULT_LIMITS, Limits, inspect_workbook_file
+from generator.safety import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.validate import ParsedRow, Validated, validate
 from generator.workbook import Workbook, read_workbook
 from generator.xlsx_cells import XlsxCells
@@ -87,13 +87,14 @@ def check_workbook(
 ) -> CheckedWorkbook:
     """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
     path = Path(path)
-    kind = inspect_workbook_file(path, limits)
+    inspection = inspect_workbook(path, limits)
+    kind = inspection.kind
     workbook = read_workbook(path, rules, fmt=kind.value)
     extras = None
     if kind.is_office_open_xml:
         from generator.validate import CellExtras
 
-        cells = XlsxCells(path)
+        cells = XlsxCells(path, inspection.parts_with_formulas, inspection.parts_with_errors)
         extras = CellExtras(
             fills=cells.fills,
             empty_formulas=cells.empty_formulas,

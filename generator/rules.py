@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from cerberus import SchemaError, Validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from generator import __version__
 from generator.errors import BadRulesFile
 from generator.findings import Severity
 from generator.headers import fold
@@ -263,6 +266,21 @@ def load_rules(path: Path | None = None) -> Rules:
         raise BadRulesFile(f"{source}: no such rules file") from None
     except OSError as error:
         raise BadRulesFile(f"{source}: cannot read the rules file ({error.strerror})") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    checked = _read_checked_copy(digest)
+    if checked is not None:
+        rules = _build(source, checked)
+    else:
+        document = _parse_and_check(source, raw)
+        rules = _build(source, document)
+        _keep_checked_copy(digest, _plain(document))
+    rules.path = source
+    rules.sha256 = digest
+    return rules
+
+
+def _parse_and_check(source: Path, raw: bytes) -> Any:
+    """The YAML document, its shape checked against META_SCHEMA; errors name the line."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -277,10 +295,45 @@ def load_rules(path: Path | None = None) -> Rules:
     if not isinstance(document, Mapping):
         raise BadRulesFile(f"{source}: expected a YAML mapping with version, status and sheets")
     _check_shape(source, document)
-    rules = _build(source, document)
-    rules.path = source
-    rules.sha256 = hashlib.sha256(raw).hexdigest()
-    return rules
+    return document
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("BOARDPACK_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "boardpack"
+
+
+def _cache_file(digest: str) -> Path:
+    return _cache_dir() / f"rules-{__version__}-{digest}.json"
+
+
+def _read_checked_copy(digest: str) -> dict[str, Any] | None:
+    """A rules file's data as checked before (keyed by its SHA-256), or None.
+
+    Parsing YAML in pure Python and checking its shape cost more than the rest of a small
+    validate run; a file already found good need not be judged again. The copy is JSON:
+    reading it can never run code, and a damaged copy is simply ignored.
+    """
+    try:
+        data = json.loads(_cache_file(digest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _keep_checked_copy(digest: str, plain: dict[str, Any]) -> None:
+    """Best effort: a read-only home or a full disk only costs the next run some time."""
+    target = _cache_file(digest)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(f".{os.getpid()}.part")
+        temp.write_text(json.dumps(plain), encoding="utf-8")
+        os.replace(temp, target)
+    except OSError:
+        pass
 
 
 def _check_shape(source: Path, document: Mapping[str, Any]) -> None:

@@ -109,6 +109,17 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """What the front door learnt: the kind of workbook, and which worksheet parts (zip
+    member names) could hold formulas or error cells, noticed while inflating them anyway.
+    """
+
+    kind: WorkbookKind
+    parts_with_formulas: frozenset[str] = frozenset()
+    parts_with_errors: frozenset[str] = frozenset()
+
+
 def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookKind:
     """Say what kind of workbook ``path`` holds, or raise why it cannot be read safely.
 
@@ -116,6 +127,11 @@ def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Workbo
     empty, encrypted, damaged, unsupported or hostile file; each message names the file, says
     what is wrong and what to do.
     """
+    return inspect_workbook(path, limits).kind
+
+
+def inspect_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
+    """``inspect_workbook_file``, with what was noticed about the worksheets on the way."""
     with _open_regular_file(path) as file:
         head = file.read(_SNIFF_BYTES)
         if not head:
@@ -126,7 +142,7 @@ def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> Workbo
         if head.startswith(_ZIP_MAGIC):
             return _inspect_zip(path, file, limits)
         if head.startswith(_OLE2_MAGIC):
-            return _inspect_ole2(path, file, limits)
+            return Inspection(_inspect_ole2(path, file, limits))
     if _is_raw_biff(head):
         raise UnsupportedWorkbook(
             f"{path}: is an Excel 2, 3 or 4 workbook (from before 1995), which boardpack "
@@ -257,7 +273,7 @@ _ODS_MEDIA_TYPES = (
 _ODF_MANIFEST = "meta-inf/manifest.xml"
 
 
-def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
+def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> Inspection:
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
@@ -265,10 +281,14 @@ def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
             file_size = file.seek(0, 2)
             _check_directory(path, members, file_size, limits)
             kind = _identify_package(path, archive, members)
-            _inflate_with_caps(path, archive, members, limits)
+            markers = _inflate_with_caps(path, archive, members, limits)
             if kind is WorkbookKind.ODS:
                 _check_ods_encryption(path, archive, members)
-            return kind
+            return Inspection(
+                kind,
+                frozenset(name for name, found in markers.items() if _FORMULA_MARK in found),
+                frozenset(name for name, found in markers.items() if _ERROR_MARK in found),
+            )
     except _ZIP_ERRORS:
         raise DamagedWorkbook(f"{path}: {_DAMAGED_ZIP}") from None
     except OSError as error:
@@ -385,9 +405,16 @@ def _read_small_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
         return _xml_text(stream.read(_PROLOG_LIMIT))
 
 
+# Byte marks that a worksheet may hold a formula (every formula's XML ends "f>": </f> or a
+# prefixed </x:f>) or an error cell (t="e"). A false alarm only costs a closer look later.
+_FORMULA_MARK = b"f>"
+_ERROR_MARK = b't="e"'
+_MARKS = (_FORMULA_MARK, _ERROR_MARK)
+
+
 def _inflate_with_caps(
     path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
-) -> None:
+) -> dict[str, set[bytes]]:
     """Inflate every part in chunks, so that a lie in the zip's directory comes out here.
 
     zipfile never returns more than a part's declared size (which ``_check_directory`` has
@@ -396,10 +423,13 @@ def _inflate_with_caps(
     through, the head of each XML part is checked and worksheets are measured; memory stays
     at one chunk whatever the part's size.
     """
+    markers: dict[str, set[bytes]] = {}
     for member in members:
         extent: _SheetExtent | None = None
+        found: set[bytes] = set()
         with archive.open(member) as stream:
             first = True
+            tail = b""
             while chunk := stream.read(_CHUNK):
                 if first and member.filename.lower() != _ODF_MANIFEST:
                     root = _check_xml_prolog(path, member.filename, chunk)
@@ -407,8 +437,14 @@ def _inflate_with_caps(
                 first = False
                 if extent is not None:
                     extent.feed(chunk)
-        if extent is not None and extent.bound() > limits.max_cells:
-            _check_cells_with_values(path, archive, member, limits)
+                    window = tail + chunk  # a mark may straddle two chunks
+                    found.update(mark for mark in _MARKS if mark not in found and mark in window)
+                    tail = chunk[-8:]
+        if extent is not None:
+            markers[member.filename] = found
+            if extent.bound() > limits.max_cells:
+                _check_cells_with_values(path, archive, member, limits)
+    return markers
 
 
 def _check_cells_with_values(

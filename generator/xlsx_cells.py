@@ -44,11 +44,30 @@ def _index(letters: bytes) -> int:
 class XlsxCells:
     """Answers about cells of one .xlsx file; safe to call on any zip (answers empty)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self,
+        path: Path,
+        parts_with_formulas: frozenset[str] | None = None,
+        parts_with_errors: frozenset[str] | None = None,
+    ) -> None:
+        """``parts_with_*``: worksheet parts known to be worth a look (None: look at all)."""
         self.path = path
+        self._formula_parts = parts_with_formulas
+        self._error_parts = parts_with_errors
+
+    def _worth_reading(self, sheet: str, parts: frozenset[str] | None) -> bool:
+        if parts is None:
+            return True
+        archive = self._zip()
+        if archive is None:
+            return False
+        with archive:
+            return _sheet_part(archive, sheet) in parts
 
     def empty_formulas(self, sheet: str) -> set[tuple[int, int]]:
         """(row, col), 0-based, of formula cells that have no saved value."""
+        if not self._worth_reading(sheet, self._formula_parts):
+            return set()
         xml = self._sheet_xml(sheet)
         if not xml or not _may_have_formulas(xml):
             return set()
@@ -71,6 +90,8 @@ class XlsxCells:
 
         calamine reads an error cell as empty; the XML marks it with t="e".
         """
+        if not self._worth_reading(sheet, self._error_parts):
+            return {}
         xml = self._sheet_xml(sheet)
         if not xml or b't="e"' not in xml:
             return {}

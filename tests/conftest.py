@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from generator.rules import Rules, load_rules
 pytest_plugins = ["smtp_servers"]
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Checked rules are cached between runs; tests keep theirs apart from the user's.
+os.environ.setdefault("BOARDPACK_CACHE_DIR", tempfile.mkdtemp(prefix="boardpack-test-cache-"))
 AS_OF = dt.date(2026, 11, 23)
 
 ACTION_HEADERS = [

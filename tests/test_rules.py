@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,25 @@ def test_shipped_rules_give_every_rule_an_id_severity_and_message() -> None:
     every += list(rules.reading.values())
     assert len({rule.id for rule in every}) == len(every)
     assert all(rule.message and rule.severity.value in ("error", "warning") for rule in every)
+
+
+def test_checked_rules_are_reused_and_a_changed_file_is_checked_again(tmp_path: Path) -> None:
+    path = custom_rules(tmp_path, DEFAULT)
+    first = load_rules(path)
+    cached = list(Path(os.environ["BOARDPACK_CACHE_DIR"]).glob(f"rules-*-{first.sha256}.json"))
+    assert len(cached) == 1
+    again = load_rules(path)
+    assert again.key == first.key and [r.rule for r in again.row_rules] == [
+        r.rule for r in first.row_rules
+    ]
+    path.write_text(DEFAULT.replace("    letter: B\n", "    leter: B\n", 1), encoding="utf-8")
+    with pytest.raises(BadRulesFile, match="unknown key 'leter'"):
+        load_rules(path)
+
+
+def test_a_damaged_cache_copy_is_ignored(tmp_path: Path) -> None:
+    path = custom_rules(tmp_path, DEFAULT.replace("Blue", "Blue", 1) + "\n# another file\n")
+    rules = load_rules(path)
+    (copy,) = Path(os.environ["BOARDPACK_CACHE_DIR"]).glob(f"rules-*-{rules.sha256}.json")
+    copy.write_text("{not json", encoding="utf-8")
+    assert load_rules(path).key == rules.key
