@@ -54,10 +54,22 @@ def classifier(rules: Mapping[str, Any]) -> Callable[[Any], Any]:
 
 
 def _classify_column(classify: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
-    """Every value's class; the common case of shape-only rules is done without a call each."""
+    """Every value's class, computed without a Python call per value where that is safe.
+
+    The shortcuts give classes in another form than ``classify`` would (a bare type, or a
+    (type, value) pair), but one that tells values apart exactly as it does; forms never
+    compare equal to each other, so answers cached under either stay right.
+    """
     if classify is _shape and "" not in values:
-        # With no empty string present, every value's class is (its type, False).
-        return [(kind, False) for kind in map(type, values)]
+        # With no empty string present, a value's shape is told by its type alone.
+        return list(map(type, values))
+    if classify is _whole:
+        keys = list(zip(map(type, values), values))
+        try:
+            set(keys)
+        except TypeError:  # an unhashable value: take the careful road
+            return list(map(classify, values))
+        return keys
     return list(map(classify, values))
 
 
