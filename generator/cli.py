@@ -221,10 +221,19 @@ def validate(
     help="Write the report despite errors, with a data-quality note listing them.",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the .docx (needs LibreOffice).")
+@click.option(
+    "--send",
+    "send_after",
+    is_flag=True,
+    help="Then email it to the workbook's Distribution sheet, with the BOARDPACK_SMTP_* "
+    "settings (as boardpack send REPORT --workbook PLAN does).",
+)
 @rules_option
 @max_size_option
+@click.pass_context
 @friendly_errors
 def report(
+    ctx: click.Context,
     workbook: Path,
     output: Path,
     as_of: dt.date | None,
@@ -232,6 +241,7 @@ def report(
     previous: Path | None,
     allow_errors: bool,
     pdf: bool,
+    send_after: bool,
     rules_path: Path | None,
     max_size: int | None,
 ) -> None:
@@ -247,6 +257,7 @@ def report(
       boardpack report plan.xlsx -o board-report.docx --as-of 2026-11-30 --pdf
       boardpack report plan.xlsx -o board-report.docx --previous october-plan.xlsx
       boardpack report plan.xlsx -o board-report.docx --template council.dotx
+      boardpack report plan.xlsx -o board-report.docx --pdf --send
     """
     from generator.reporting import make_report
 
@@ -282,6 +293,8 @@ def report(
     if run.pdf is not None:
         written += f" and {run.pdf}"
     click.echo(written)
+    if send_after:
+        ctx.invoke(send, report=run.written, workbook=workbook, rules_path=rules_path)
 
 
 def _colour_wanted() -> bool:

@@ -428,3 +428,29 @@ def test_on_a_terminal_the_password_is_asked_for_and_not_echoed(
     assert f"Password for {USER}" in result.output
     assert PASSWORD not in result.output
     assert len(plain_auth_server.received) == 1
+
+
+def test_report_then_send_in_one_command(plain_server: Server, tmp_path: Path) -> None:
+    output = tmp_path / "board-report.docx"
+    result = run(
+        [
+            "report",
+            str(REPO / "workbooks" / "example-plan.xlsx"),
+            "-o",
+            str(output),
+            "--as-of",
+            "2026-11-23",
+            "--send",
+        ],
+        0,
+        HOST=LOOPBACK,
+        PORT=str(plain_server.port),
+        SECURITY="none",
+        FROM="pmo@example.org",
+    )
+    assert "Report written to" in result.stdout and "Sent to 7 recipients" in result.stdout
+    (received,) = plain_server.received
+    attached = [part for part in received.message.iter_attachments()]
+    assert [part.get_filename() for part in attached] == ["board-report.docx"]
+    assert attached[0].get_content() == output.read_bytes()
+    assert "Improvement Plan Progress Update" in received.message["Subject"]
