@@ -29,6 +29,7 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
     line_counts = [label.count("\n") + 1 for label in labels]
     height = 1.5 + sum(0.32 + 0.17 * lines for lines in line_counts)
     from matplotlib import rc_context
+    from matplotlib.layout_engine import TightLayoutEngine
     from matplotlib.ticker import MaxNLocator
 
     with rc_context({"font.family": "DejaVu Sans", "font.size": 9, "hatch.linewidth": 0.6}):
@@ -53,7 +54,7 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
             )
             for bar, value in zip(bars, values, strict=True):
                 if value and value / largest >= 0.035:
-                    axes.text(
+                    label = axes.text(
                         bar.get_x() + bar.get_width() / 2,
                         bar.get_y() + bar.get_height() / 2,
                         f"{value:,}",
@@ -64,6 +65,8 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
                         color="black",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
                     )
+                    # Inside the axes, so the layout need not measure it.
+                    label.set_in_layout(False)
             lefts = [left + value for left, value in zip(lefts, values, strict=True)]
         axes.set_yticks(positions, labels)
         axes.invert_yaxis()
@@ -81,7 +84,9 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
             frameon=False,
             fontsize=8,
         )
-        figure.tight_layout(rect=(0, strip, 1, 1))
+        # Laid out once, by the engine itself: Figure.tight_layout would leave a placeholder
+        # engine behind that makes savefig lay the whole figure out a second time.
+        TightLayoutEngine(rect=(0, strip, 1, 1)).execute(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
     return buffer.getvalue()
