@@ -28,8 +28,8 @@ def caption_of(table: Table) -> str:
 
 
 def rows_of(table: Table) -> list[list[str]]:
-    """Cell text per row, header row included."""
-    return [[cell.text for cell in row.cells] for row in table.rows]
+    """Cell text per row, header row included; a cell spanning columns is listed once."""
+    return [[_Cell(tc, table).text for tc in row._tr.tc_lst] for row in table.rows]
 
 
 def column(table: Table, heading: str) -> list[str]:
@@ -72,5 +72,6 @@ def text_dump(document: Document) -> str:
         elif child.tag == qn("w:tbl"):
             table = Table(child, document._body)
             lines.append(f"[table: {caption_of(table)}]")
-            lines.extend(" | ".join(row) for row in rows_of(table))
+            # A line break inside a cell is shown as " / ", so each row stays one line.
+            lines.extend(" | ".join(row).replace("\n", " / ") for row in rows_of(table))
     return "\n".join(lines) + "\n"

@@ -40,7 +40,7 @@ def test_clean_workbook_gives_a_report_with_its_figures(tmp_path: Path, run_cli)
     ]
     overdue = table_captioned(document, "Overdue actions: Quality of Practice")
     assert column(overdue, "Ref") == ["QP-02"]
-    assert column(overdue, "Overdue by") == ["7 weeks"]
+    assert column(overdue, "Due") == ["1 October 2026\n7 weeks overdue"]
     assert column(overdue, "Latest update") == ["Waiting on {{ partners }} =SUM(A1)"]
 
 

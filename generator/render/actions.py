@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from generator.plan import Action
 from generator.render.context import Context
-from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Cell, Column
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column
 from generator.ukdates import duration, plural, uk_date
 
 REPORT_SHEET = "Report"
@@ -39,14 +39,14 @@ def overdue_actions(ctx: Context) -> None:
     by_section: dict[str, list[Action]] = {name: [] for name in ctx.plan.section_names()}
     for action in late:  # already most overdue first
         by_section.setdefault(action.section, []).append(action)
+    # How long overdue sits under the date it was due, so the update gets the width.
     columns = [
-        Column("Ref", 1.5, minimum_cm=REF_CM),
-        Column("Action", 3.6),
-        Column("Lead", 2.8),
-        Column("Due", 2.3, minimum_cm=DATE_CM),
-        Column("Overdue by", 1.7, minimum_cm=1.8),
-        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
-        Column("Latest update", 3.4),
+        Column("Ref", 0, minimum_cm=REF_CM),
+        Column("Action", 3.8, minimum_cm=TEXT_CM),
+        Column("Lead", 2.8, minimum_cm=TEXT_CM),
+        Column("Due", 0, minimum_cm=DATE_CM),
+        Column("Status", 0, "center", minimum_cm=STATUS_CM),
+        Column("Latest update", 4.4, minimum_cm=TEXT_CM),
     ]
     for section, actions in by_section.items():
         if not actions:
@@ -60,8 +60,8 @@ def overdue_actions(ctx: Context) -> None:
                     _ref(ctx, a),
                     ctx.action_text(a, "Action", a.action),
                     ctx.action_text(a, "Lead", a.lead),
-                    uk_date(a.effective_due_date),
-                    duration(a.days_overdue(ctx.as_of)),
+                    f"{uk_date(a.effective_due_date)}\n"
+                    f"{duration(a.days_overdue(ctx.as_of))} overdue",
                     _status(ctx, a),
                     _update(ctx, a),
                 ]
@@ -85,13 +85,12 @@ def slippage(ctx: Context) -> None:
     )
     ctx.table(
         [
-            Column("Ref", 1.5, minimum_cm=REF_CM),
-            Column("Action", 4.9),
-            Column("Lead", 2.8),
-            Column("Due date", 2.3, minimum_cm=DATE_CM),
-            Column("Revised due date", 2.3, minimum_cm=DATE_CM),
-            Column("Moved by", 1.7, minimum_cm=1.8),
-            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+            Column("Ref", 0, minimum_cm=REF_CM),
+            Column("Action", 4.9, minimum_cm=TEXT_CM),
+            Column("Lead", 3.0, minimum_cm=TEXT_CM),
+            Column("Due date", 0, minimum_cm=DATE_CM),
+            Column("Revised due date", 0, minimum_cm=DATE_CM),
+            Column("Status", 0, "center", minimum_cm=STATUS_CM),
         ],
         (
             [
@@ -99,8 +98,7 @@ def slippage(ctx: Context) -> None:
                 ctx.action_text(a, "Action", a.action),
                 ctx.action_text(a, "Lead", a.lead),
                 uk_date(a.due_date),
-                uk_date(a.revised_due_date),
-                duration(a.slippage_days),
+                f"{uk_date(a.revised_due_date)}\n{duration(a.slippage_days)} later",
                 _status(ctx, a),
             ]
             for a in moved
@@ -138,12 +136,12 @@ def next_steps(ctx: Context) -> None:
 def _due_table(ctx: Context, actions: Sequence[Action]) -> None:
     ctx.table(
         [
-            Column("Ref", 1.5, minimum_cm=REF_CM),
-            Column("Action", 5.4),
-            Column("Section", 3.2),
-            Column("Lead", 2.8),
-            Column("Due", 2.3, minimum_cm=DATE_CM),
-            Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+            Column("Ref", 0, minimum_cm=REF_CM),
+            Column("Action", 5.0, minimum_cm=TEXT_CM),
+            Column("Section", 3.0, minimum_cm=TEXT_CM),
+            Column("Lead", 3.2, minimum_cm=TEXT_CM),
+            Column("Due", 0, minimum_cm=DATE_CM),
+            Column("Status", 0, "center", minimum_cm=STATUS_CM),
         ],
         (
             [

@@ -6,7 +6,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 
 from generator.findings import Finding
 from generator.render.context import Context
-from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column
+from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Column
 from generator.render.text import Origin
 from generator.ukdates import plural, uk_date
 
@@ -32,13 +32,13 @@ def whole_plan(ctx: Context, letter: str) -> None:
         "where one was set."
     )
     columns = [
-        Column("Ref", 1.5, minimum_cm=REF_CM),
-        Column("Action", 6.0),
-        Column("Lead", 3.2),
-        Column("Due date", 2.3, minimum_cm=DATE_CM),
-        Column("Revised due date", 2.3, minimum_cm=DATE_CM),
-        Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
-        Column("Progress update", 8.9),
+        Column("Ref", 0, minimum_cm=REF_CM),
+        Column("Action", 6.0, minimum_cm=TEXT_CM),
+        Column("Lead", 3.2, minimum_cm=TEXT_CM),
+        Column("Due date", 0, minimum_cm=DATE_CM),
+        Column("Revised due date", 0, minimum_cm=DATE_CM),
+        Column("Status", 0, "center", minimum_cm=STATUS_CM),
+        Column("Progress update", 8.9, minimum_cm=TEXT_CM),
     ]
     sections = {section.name: section for section in ctx.plan.sections}
     for name, actions in ctx.plan.actions_by_section().items():
@@ -98,20 +98,25 @@ def data_quality_appendix(ctx: Context, errors: list[Finding], letter: str) -> N
 
     ctx.table(
         [
-            Column("Where", 2.5),
-            Column("Ref", 2.0, minimum_cm=REF_CM),
-            Column("Column", 3.0),
-            Column("Problem", 18.2),
+            Column("Where", 0, minimum_cm=2.6),
+            Column("Ref", 0, minimum_cm=REF_CM),
+            Column("Column", 0, minimum_cm=TEXT_CM),
+            Column("Problem", 1.0, minimum_cm=TEXT_CM),
         ],
         (
             [
                 where(f),
                 ctx.clean(f.ref, _FINDINGS),
                 ctx.clean(f.column, _FINDINGS),
-                ctx.clean(f.message, _FINDINGS),
+                ctx.clean(_sentence(f.message), _FINDINGS),
             ]
             for f in errors
         ),
         caption="Data-quality errors",
     )
     ctx.paragraph()
+
+
+def _sentence(message: str) -> str:
+    """A finding's message as it stands alone in a table: with a capital letter."""
+    return message[:1].upper() + message[1:]

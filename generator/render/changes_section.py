@@ -6,9 +6,17 @@ from __future__ import annotations
 from generator.changes import PlanChanges, SectionTrend, changes_headline
 from generator.plan import Action
 from generator.render.context import Context
-from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, Column, Styled
+from generator.render.tables import (
+    DATE_CM,
+    DURATION_CM,
+    REF_CM,
+    STATUS_CM,
+    TEXT_CM,
+    Column,
+    Styled,
+)
 from generator.render.text import Origin
-from generator.ukdates import duration, uk_date
+from generator.ukdates import duration, plural, uk_date
 
 _TRAVEL = {
     "improving": ("Improving", "E2EFDA"),
@@ -33,10 +41,10 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Direction of travel by section", 2)
         ctx.table(
             [
-                Column("Section", 4.6),
+                Column("Section", 4.6, minimum_cm=TEXT_CM),
                 Column("Last report", 5.0),
                 Column("This report", 5.0),
-                Column("Direction of travel", 2.4, minimum_cm=2.1),
+                Column("Direction of travel", 0, minimum_cm=2.1),
             ],
             (
                 [
@@ -54,12 +62,12 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Changes of status", 2)
         ctx.table(
             [
-                Column("Ref", 1.5, minimum_cm=REF_CM),
-                Column("Action", 6.3),
-                Column("Section", 3.4),
-                Column("Was", 1.5, "center", minimum_cm=STATUS_CM),
-                Column("Now", 1.5, "center", minimum_cm=STATUS_CM),
-                Column("Change", 2.8),
+                Column("Ref", 0, minimum_cm=REF_CM),
+                Column("Action", 6.3, minimum_cm=TEXT_CM),
+                Column("Section", 3.4, minimum_cm=TEXT_CM),
+                Column("Was", 0, "center", minimum_cm=STATUS_CM),
+                Column("Now", 0, "center", minimum_cm=STATUS_CM),
+                Column("Change", 0, minimum_cm=DURATION_CM),
             ],
             (
                 [
@@ -79,11 +87,11 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("New actions", 2)
         ctx.table(
             [
-                Column("Ref", 1.5, minimum_cm=REF_CM),
-                Column("Action", 7.0),
-                Column("Section", 4.7),
-                Column("Due", 2.3, minimum_cm=DATE_CM),
-                Column("Status", 1.5, "center", minimum_cm=STATUS_CM),
+                Column("Ref", 0, minimum_cm=REF_CM),
+                Column("Action", 7.0, minimum_cm=TEXT_CM),
+                Column("Section", 4.7, minimum_cm=TEXT_CM),
+                Column("Due", 0, minimum_cm=DATE_CM),
+                Column("Status", 0, "center", minimum_cm=STATUS_CM),
             ],
             (
                 [
@@ -102,10 +110,10 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Removed actions", 2)
         ctx.table(
             [
-                Column("Ref", 1.5, minimum_cm=REF_CM),
-                Column("Action", 8.0),
-                Column("Section", 5.5),
-                Column("Last status", 2.0, "center", minimum_cm=STATUS_CM),
+                Column("Ref", 0, minimum_cm=REF_CM),
+                Column("Action", 8.0, minimum_cm=TEXT_CM),
+                Column("Section", 5.5, minimum_cm=TEXT_CM),
+                Column("Last status", 0, "center", minimum_cm=1.9),
             ],
             (
                 [
@@ -123,11 +131,11 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
         ctx.heading("Due dates moved since the last report", 2)
         ctx.table(
             [
-                Column("Ref", 1.5, minimum_cm=REF_CM),
-                Column("Action", 8.2),
-                Column("Was due", 2.5, minimum_cm=DATE_CM),
-                Column("Now due", 2.5, minimum_cm=DATE_CM),
-                Column("Moved by", 2.3, minimum_cm=1.8),
+                Column("Ref", 0, minimum_cm=REF_CM),
+                Column("Action", 8.2, minimum_cm=TEXT_CM),
+                Column("Was due", 0, minimum_cm=DATE_CM),
+                Column("Now due", 0, minimum_cm=DATE_CM),
+                Column("Moved by", 0, minimum_cm=DURATION_CM),
             ],
             (
                 [
@@ -156,7 +164,7 @@ def _counts(trend: SectionTrend, *, previous: bool) -> str:
     if not total:
         return "No actions"
     listed = ", ".join(f"{count:,} {name}" for name, count in counts.items())
-    return f"{total:,}: {listed}"
+    return f"{plural(total, 'action')}: {listed}"
 
 
 def _origin(ref: str, column: str, *, previous: bool = False) -> Origin:

@@ -15,7 +15,15 @@ from docx.text.paragraph import Paragraph
 
 from generator.plan import Action, Plan
 from generator.render.house import House
-from generator.render.tables import Cell, Column, Styled, status_cell, table_xml
+from generator.render.tables import (
+    BASE_TABLE_PT,
+    Band,
+    Cell,
+    Column,
+    Styled,
+    status_cell,
+    table_xml,
+)
 from generator.render.text import Cleaner, Origin
 
 #: A table's place in the document until the package is saved (see output.document_bytes).
@@ -47,7 +55,24 @@ class Context:
         elif numbered and level == 2 and self._numbers[0]:
             self._numbers[1] += 1
             text = f"{self._numbers[0]}.{self._numbers[1]} {text}"
+        if level > 1:
+            # A section's opening words go with its first subsection, so "5. Overdue
+            # actions" and its introduction never end a page with nothing beneath them.
+            self._keep_last_with_next(only_text=True)
         return self.document.add_paragraph(text, style=self.house.heading(level))
+
+    def _keep_last_with_next(self, *, only_text: bool = False) -> None:
+        """Keep the last paragraph so far on the same page as whatever comes next."""
+        body = self.document.element.body
+        if body.sectPr is not None:
+            last = body.sectPr.getprevious()
+        else:
+            last = body[-1] if len(body) else None
+        if last is None or last.tag != qn("w:p"):
+            return
+        paragraph = Paragraph(last, self.document._body)
+        if paragraph.text.strip() or not only_text:
+            paragraph.paragraph_format.keep_with_next = True
 
     def paragraph(self, text: str = "", style: ParagraphStyle | None = None) -> Paragraph:
         return self.document.add_paragraph(text, style=style)
@@ -68,12 +93,13 @@ class Context:
     def table(
         self,
         columns: Sequence[Column],
-        rows: Iterable[Sequence[Cell]],
+        rows: Iterable[Sequence[Cell] | Band],
         *,
         caption: str,
         total: Sequence[Cell] | None = None,
     ) -> None:
-        """Append a table at the end of the document, as wide as the text."""
+        """Append a table at the end of the document, as wide as the text; its columns'
+        least widths grow with the template's table text size."""
         self.tables.append(
             table_xml(
                 columns,
@@ -83,16 +109,15 @@ class Context:
                 table_style=self.house.table_grid_id,
                 caption=caption,
                 total=total,
+                scale=max(1.0, self.house.table_text_pt / BASE_TABLE_PT),
             )
         )
         placeholder = parse_xml(
             f'<bp:table xmlns:bp="{PLACEHOLDER_NS}" id="{len(self.tables) - 1}"/>'
         )
+        # An introduction or heading stays on the page where its table starts.
+        self._keep_last_with_next()
         body = self.document.element.body
-        last = body.sectPr.getprevious() if body.sectPr is not None else None
-        if last is not None and last.tag == qn("w:p"):
-            # An introduction or heading stays on the page where its table starts.
-            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
         if body.sectPr is not None:
             body.sectPr.addprevious(placeholder)
         else:

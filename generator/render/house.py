@@ -162,9 +162,27 @@ class House:
         self.table_grid = self._table_grid()
         self.table_text_id = self.table_text.style_id
         self.table_grid_id = self.table_grid.style_id
+        self.table_text_pt = self._size_pt(self.table_text)
 
     def heading(self, level: int) -> ParagraphStyle:
         return self.headings[min(level, 3) - 1]
+
+    def _size_pt(self, style: ParagraphStyle) -> float:
+        """The style's font size in points, from it, the styles it is based on, or the
+        document defaults (Word's own 10 pt when nothing says)."""
+        seen: ParagraphStyle | None = style
+        while seen is not None:
+            if seen.font.size is not None:
+                return seen.font.size.pt
+            base = seen.base_style
+            seen = base if isinstance(base, ParagraphStyle) else None
+        defaults = self.document.styles.element.find(
+            f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}"
+        )
+        try:
+            return int(defaults.get(qn("w:val"), "")) / 2 if defaults is not None else 10.0
+        except ValueError:
+            return 10.0
 
     def _find(self, name: str, kind: WD_STYLE_TYPE) -> BaseStyle | None:
         for style in self.document.styles:

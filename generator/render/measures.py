@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from generator.plan import Measure
 from generator.render.context import Context
-from generator.render.tables import Column, Styled
+from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
 from generator.render.text import Origin
 from generator.ukdates import number
 
@@ -23,9 +25,8 @@ def _value(value: float | str | None, unit: str) -> str:
 
 
 def measures(ctx: Context) -> None:
-    """A table of the Measures sheet, in its order."""
+    """A table of the Measures sheet, grouped by section in the order sections first appear."""
     ctx.heading("Performance measures")
-    items = ctx.plan.measures
     ctx.paragraph(
         "Direction of travel compares the current figure with the previous one, taking into "
         "account whether a higher or a lower figure is better."
@@ -34,13 +35,12 @@ def measures(ctx: Context) -> None:
     def text(measure: Measure, column: str, value: str) -> str:
         return ctx.clean(value, Origin(MEASURES_SHEET, column, None, measure.name))
 
-    def row(measure: Measure) -> list:
+    def row(measure: Measure) -> list[Cell]:
         unit = text(measure, "Unit", measure.unit)
         direction = measure.direction
         met = measure.meets_target
         return [
             text(measure, "Measure", measure.name),
-            ctx.clean_section(measure.section),
             text(measure, "Target", _value(measure.target, unit)),
             text(measure, "Previous", _value(measure.previous, unit)),
             text(measure, "Current", _value(measure.current, unit)),
@@ -52,18 +52,27 @@ def measures(ctx: Context) -> None:
             text(measure, "Commentary", measure.commentary),
         ]
 
+    groups: dict[str, list[Measure]] = {}
+    for measure in ctx.plan.measures:
+        groups.setdefault(measure.section, []).append(measure)
+    # A band per section says what a Section column would, without its width.
+    banded = len(groups) > 1 or "" not in groups
+    rows: list[Sequence[Cell] | Band] = []
+    for section, items in groups.items():
+        if banded:
+            rows.append(Band(ctx.clean_section(section) or "Other measures"))
+        rows.extend(row(measure) for measure in items)
     ctx.table(
         [
-            Column("Measure", 3.6),
-            Column("Section", 2.4, minimum_cm=2.7),
-            Column("Target", 1.6, "right", minimum_cm=1.9),
-            Column("Previous", 1.6, "right", minimum_cm=1.9),
-            Column("Current", 1.6, "right", minimum_cm=1.9),
-            Column("Direction of travel", 2.0, minimum_cm=2.1),
-            Column("On target", 1.4, "center", minimum_cm=1.6),
-            Column("Commentary", 2.8),
+            Column("Measure", 3.6, minimum_cm=TEXT_CM),
+            Column("Target", 0, "right", minimum_cm=FIGURE_CM),
+            Column("Previous", 0, "right", minimum_cm=FIGURE_CM),
+            Column("Current", 0, "right", minimum_cm=FIGURE_CM),
+            Column("Direction of travel", 0, minimum_cm=2.1),
+            Column("On target", 0, "center", minimum_cm=FIGURE_CM),
+            Column("Commentary", 4.0, minimum_cm=TEXT_CM),
         ],
-        (row(measure) for measure in items),
+        rows,
         caption="Performance measures",
     )
     ctx.paragraph()

@@ -16,6 +16,7 @@ from generator.render.tables import Column, Styled, readable_text_colour
 from generator.ukdates import percentages, plural, uk_date
 
 NO_STATUS = "No status"
+NO_SECTION = "No section"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -67,14 +68,19 @@ def at_a_glance(plan: Plan, as_of: dt.date) -> str:
     share = percentages([complete, total - complete])[0]
     overdue, soon = len(plan.overdue(as_of)), len(plan.due_soon(as_of))
     return (
-        f"Of the plan's {plural(total, 'action')}, {complete:,} ({share}%) "
-        f"{_be(complete)} complete, {overdue:,} {_be(overdue)} overdue and {soon:,} "
+        f"Of the plan's {plural(total, 'action')}, {_some(complete)} ({share}%) "
+        f"{_be(complete)} complete, {_some(overdue)} {_be(overdue)} overdue and {_some(soon)} "
         f"{_be(soon)} due by {uk_date(plan.lookahead_until(as_of))}."
     )
 
 
 def _be(count: int) -> str:
     return "is" if count == 1 else "are"
+
+
+def _some(count: int) -> str:
+    """ "none" rather than "0" where a count stands for the actions themselves."""
+    return f"{count:,}" if count else "none"
 
 
 def progress_summary(ctx: Context, *, chart: bool = True) -> None:
@@ -85,8 +91,8 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     overdue, soon = len(plan.overdue(ctx.as_of)), len(plan.due_soon(ctx.as_of))
     until = uk_date(plan.lookahead_until(ctx.as_of))
     ctx.paragraph(
-        f"At {uk_date(ctx.as_of)}, {plural(overdue, 'action')} {_be(overdue)} overdue and "
-        f"{soon:,} {_be(soon)} due by {until}."
+        f"At {uk_date(ctx.as_of)}, {plural(overdue, 'action') if overdue else 'no actions'} "
+        f"{_be(overdue)} overdue and {_some(soon)} {_be(soon)} due by {until}."
     )
     ctx.paragraph("The table below shows the RAG ratings for actions in each section of the plan.")
 
@@ -120,7 +126,10 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     totals = plan.status_counts()
     ctx.table(
         columns,
-        [cells(ctx.clean_section(row.section), row.total, row.counts, row.unknown) for row in rows],
+        [
+            cells(ctx.clean_section(row.section) or NO_SECTION, row.total, row.counts, row.unknown)
+            for row in rows
+        ],
         caption="RAG ratings for actions in each section of the plan",
         total=cells("Total", len(plan.actions), totals, sum(row.unknown for row in rows)),
     )
@@ -147,7 +156,7 @@ def status_key(ctx: Context) -> None:
 
 def progress_chart(ctx: Context, rows: list[SectionCounts]) -> None:
     """The chart of the same figures, with the numbers in its alt text."""
-    data = [(ctx.clean_section(row.section), row.counts) for row in rows]
+    data = [(ctx.clean_section(row.section) or NO_SECTION, row.counts) for row in rows]
     png = chart_png(data, ctx.plan.key)
     paragraph = ctx.paragraph()
     paragraph.paragraph_format.keep_with_next = True

@@ -19,6 +19,7 @@ from generator.status import Status
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"
 TOTAL_FILL = "E7E6E6"
+BAND_FILL = "D9E2F3"
 _TWIPS_PER_CM = 567
 _KEEP_WHOLE = 600  # characters: longer rows may break across pages (a row taller than a page must)
 
@@ -46,10 +47,24 @@ class Column:
     minimum_cm: float = 0.0  # never narrower than this, whatever the page (a date, a status)
 
 
-#: Widths that keep "23 September 2020", "Amber" and "Overdue by" from breaking mid-word.
-DATE_CM = 2.3
-STATUS_CM = 1.75
+#: Least widths at 9 pt (Arial and its metric twins) with Word's usual 0.19 cm cell padding
+#: each side, that keep "30 September 2026", "11 months", "Amber", "QP-07" and "On target"
+#: on one line, and a word such as "Commissioning," whole in a text column. They are scaled
+#: up for larger table text.
+DATE_CM = 3.3
+DURATION_CM = 1.9
+STATUS_CM = 1.5
 REF_CM = 1.4
+FIGURE_CM = 1.85
+TEXT_CM = 2.7
+BASE_TABLE_PT = 9.0
+
+
+@dataclass(frozen=True)
+class Band:
+    """A full-width row naming the group the rows beneath it belong to (a plan section)."""
+
+    text: str
 
 
 def status_cell(status: Status | None, typed: str | None = None, *, long: bool = False) -> Styled:
@@ -90,25 +105,32 @@ def _luminance(rgb: str) -> float | None:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def column_widths(columns: Sequence[Column], width_twips: int) -> list[int]:
-    """Share the width by weight, but give each column at least its minimum.
+def column_widths(columns: Sequence[Column], width_twips: int, scale: float = 1.0) -> list[int]:
+    """Give each column its minimum, then share what is left by weight.
 
-    What the minimums take is found from the other columns, in proportion to the room each
-    has above its own minimum; on a page too narrow for all the minimums, they are scaled.
+    A column of weight 0 (a ref, a date, a status) gets just its minimum; the others share
+    the rest in proportion to their weights, none narrower than its own minimum. ``scale``
+    grows the minimums for table text larger than 9 pt; on a page too narrow for all the
+    minimums, they are scaled down to fit.
     """
-    weight = sum(column.weight for column in columns) or 1.0
-    shares = [width_twips * column.weight / weight for column in columns]
-    floors = [column.minimum_cm * _TWIPS_PER_CM for column in columns]
+    floors = [column.minimum_cm * scale * _TWIPS_PER_CM for column in columns]
     if sum(floors) >= width_twips:
-        scale = width_twips / sum(floors)
-        return [int(floor * scale) for floor in floors]
-    widths = [max(share, floor) for share, floor in zip(shares, floors, strict=True)]
-    excess = sum(widths) - width_twips
-    room = [w - f for w, f in zip(widths, floors, strict=True)]
-    spare = sum(room)
-    if excess > 0 and spare > 0:
-        widths = [w - excess * r / spare for w, r in zip(widths, room, strict=True)]
-    return [int(w) for w in widths]
+        shrink = width_twips / sum(floors)
+        return [int(floor * shrink) for floor in floors]
+    widths = list(floors)
+    sharing = [i for i, column in enumerate(columns) if column.weight > 0]
+    while sharing:
+        room = width_twips - sum(widths[i] for i in range(len(columns)) if i not in sharing)
+        weight = sum(columns[i].weight for i in sharing)
+        shares = {i: room * columns[i].weight / weight for i in sharing}
+        pinned = [i for i in sharing if shares[i] < floors[i]]
+        if not pinned:
+            for i in sharing:
+                widths[i] = shares[i]
+            break
+        # A column whose share is below its minimum keeps the minimum; the rest share again.
+        sharing = [i for i in sharing if i not in pinned]
+    return [int(width) for width in widths]
 
 
 def run_text(text: str) -> str:
@@ -123,20 +145,22 @@ def run_text(text: str) -> str:
 
 def table_xml(
     columns: Sequence[Column],
-    rows: Iterable[Sequence[Cell]],
+    rows: Iterable[Sequence[Cell] | Band],
     *,
     width_twips: int,
     paragraph_style: str,
     table_style: str,
     caption: str,
     total: Sequence[Cell] | None = None,
+    scale: float = 1.0,
 ) -> str:
     """A ``w:tbl`` element as text (``w`` prefix, no namespace declaration of its own).
 
-    ``rows`` hold already-cleaned text; ``total`` is an optional bold, shaded last row.
-    ``paragraph_style`` and ``table_style`` are style ids from the document.
+    ``rows`` hold already-cleaned text, or a ``Band`` naming the group below it; ``total``
+    is an optional bold, shaded last row. ``paragraph_style`` and ``table_style`` are style
+    ids from the document; ``scale`` is the table text's size over 9 pt.
     """
-    widths = column_widths(columns, width_twips)
+    widths = column_widths(columns, width_twips, scale)
     paragraph_props = [
         f'<w:pPr><w:pStyle w:val="{paragraph_style}"/>'
         + ("" if column.align == "left" else f'<w:jc w:val="{column.align}"/>')
@@ -188,7 +212,18 @@ def table_xml(
         "</w:tr>",
     ]
     keep_row = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+    band_open = (
+        f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{sum(widths)}"'
+        f' w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
+        f'<w:shd w:val="clear" w:color="auto" w:fill="{BAND_FILL}"/></w:tcPr>'
+        # A band keeps with the first row of its group, never ending a page alone.
+        f'<w:p><w:pPr><w:pStyle w:val="{paragraph_style}"/><w:keepNext/></w:pPr>'
+        "<w:r><w:rPr><w:b/></w:rPr>"
+    )
     for row in rows:
+        if isinstance(row, Band):
+            parts.append(f"{band_open}{run_text(row.text)}</w:r></w:p></w:tc></w:tr>")
+            continue
         length = 0
         cells = []
         for index, value in enumerate(row):
