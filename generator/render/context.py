@@ -59,7 +59,7 @@ class Context:
             # A section's opening words go with its first subsection, so "5. Overdue
             # actions" and its introduction never end a page with nothing beneath them.
             self._keep_last_with_next(only_text=True)
-        return self.document.add_paragraph(text, style=self.house.heading(level))
+        return self.paragraph(text, self.house.heading(level))
 
     def _keep_last_with_next(self, *, only_text: bool = False) -> None:
         """Keep the last paragraph so far on the same page as whatever comes next."""
@@ -75,10 +75,16 @@ class Context:
             paragraph.paragraph_format.keep_with_next = True
 
     def paragraph(self, text: str = "", style: ParagraphStyle | None = None) -> Paragraph:
-        return self.document.add_paragraph(text, style=style)
+        """A paragraph at the end of the document, in ``style`` (Normal by default)."""
+        paragraph = self.document.add_paragraph(text)
+        if style is not None:
+            # By id: python-docx's own style= lookup scans every style in the template for
+            # each paragraph, which costs more than writing the rest of a small report.
+            paragraph._p.style = style.style_id
+        return paragraph
 
     def caption(self, text: str) -> Paragraph:
-        return self.document.add_paragraph(text, style=self.house.caption)
+        return self.paragraph(text, self.house.caption)
 
     def action_text(self, action: Action, column: str, text: str) -> str:
         """A cell of the Actions sheet, cleaned, with its origin remembered for warnings."""
