@@ -99,5 +99,6 @@ def chart_alt_text(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -
     for name, counts in rows:
         statuses = ", ".join(f"{counts.get(s.name, 0):,} {s.name}" for s in key.statuses)
         total = sum(counts.values())
-        parts.append(f"{name or '(no section)'}: {plural(total, 'action')}: {statuses}.")
+        counted = f"{plural(total, 'action')} with a status"
+        parts.append(f"{name or 'No section'}: {counted}: {statuses}.")
     return " ".join(parts)
