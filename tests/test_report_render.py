@@ -194,7 +194,7 @@ def test_chart_has_alt_text_with_the_numbers(seed_report: bytes) -> None:
     assert len(shapes) == 1
     alt = shapes[0]._inline.docPr.get("descr")
     assert alt.startswith("Bar chart of action status by section.")
-    assert "Quality of Practice: 22 actions: 1 Blue, 7 Green, 10 Amber, 4 Red." in alt
+    assert "Quality of Practice: 22 actions with a status: 1 Blue, 7 Green, 10 Amber, 4 Red." in alt
 
 
 def test_properties_record_title_language_and_provenance(seed_report: bytes) -> None:
