@@ -42,7 +42,7 @@ class Context:
     as_of: dt.date
     house: House
     clean: Cleaner
-    tables: list[str] = field(default_factory=list)
+    tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
     _numbers: list[int] = field(default_factory=lambda: [0, 0])
     _statuses: dict[str | None, Styled] = field(default_factory=dict)
 

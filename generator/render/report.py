@@ -25,7 +25,7 @@ class Report:
     """A built report: the Word document and the cells whose text had to be changed for Word."""
 
     document: Document  # tables stand as placeholders until to_bytes splices them in
-    tables: list[str] = field(default_factory=list)
+    tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
     warnings: list[Finding] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:

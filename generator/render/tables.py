@@ -153,8 +153,9 @@ def table_xml(
     caption: str,
     total: Sequence[Cell] | None = None,
     scale: float = 1.0,
-) -> str:
-    """A ``w:tbl`` element as text (``w`` prefix, no namespace declaration of its own).
+) -> list[str]:
+    """A ``w:tbl`` element as text in pieces, a row a piece (``w`` prefix, no namespace
+    declaration of its own); joined, the pieces are the table's XML.
 
     ``rows`` hold already-cleaned text, or a ``Band`` naming the group below it; ``total``
     is an optional bold, shaded last row. ``paragraph_style`` and ``table_style`` are style
@@ -233,9 +234,8 @@ def table_xml(
             else:
                 length += len(value.text)
                 cells.append(styled(value, index))
-        parts.append(keep_row if length < _KEEP_WHOLE else "<w:tr>")
-        parts.extend(cells)
-        parts.append("</w:tr>")
+        # One string per row: a 100,000-row appendix is streamed into the file row by row.
+        parts.append("".join((keep_row if length < _KEEP_WHOLE else "<w:tr>", *cells, "</w:tr>")))
     if total is not None:
         parts.append(keep_row)
         for index, value in enumerate(total):
@@ -243,4 +243,4 @@ def table_xml(
             parts.append(styled(cell, index, bold=True, fill=TOTAL_FILL))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
-    return "".join(parts)
+    return parts
