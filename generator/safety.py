@@ -476,11 +476,18 @@ class _SheetExtent:
     value, so a single value in XFD1048576 asks it for 17 billion cells and kills the
     process. The fast pass counts every row and every cell (formatted or not) and costs a
     few milliseconds per thousand rows; ``values_only`` counts cells that have content.
+
+    A cell's own reference counts, not only its row's: calamine places a cell by its ``r``
+    attribute, wherever that stands in the tag, so ``<c r="XFD1048577">`` inside
+    ``<row r="2">`` asks for the whole grid too.
     """
 
     _ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-    _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
-    _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+    # References in any attribute order: wide columns (AA and beyond) at any row, and any
+    # reference at row 400,000 or more (where 26 columns already pass the default limit).
+    _WIDE_REFERENCE = re.compile(rb' r="([A-Z]{2,3})([0-9]+)"')
+    _DEEP_REFERENCE = re.compile(rb' r="([A-Z]?)((?:[4-9][0-9]{5}|[0-9]{7,}))"')
+    _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*? r="([A-Z]{1,3})([0-9]+)"[^>]*?(/?)>')
 
     def __init__(self, values_only: bool = False) -> None:
         self._values_only = values_only
@@ -503,8 +510,10 @@ class _SheetExtent:
         if rows:
             self._include(min(rows), 1)
             self._include(max(rows), 1)
-        for letters in set(self._WIDE_CELL.findall(data)):
-            self._include(self.last_row or 1, _column_number(letters))
+        references = set(self._WIDE_REFERENCE.findall(data))
+        references.update(self._DEEP_REFERENCE.findall(data))
+        for letters, row in references:
+            self._include(int(row), _column_number(letters) or 1)
 
     def _include(self, row: int, column: int) -> None:
         if not self.first_row:

@@ -312,8 +312,13 @@ def _data_columns(
 def _merged_fill(
     grid: Grid, header_row: int, columns: dict[str, int]
 ) -> dict[tuple[int, int], Any]:
-    """Values merged cells below the header show in every cell they cover."""
-    wanted = set(columns.values())
+    """Values merged cells below the header show in every cell they cover.
+
+    Only the rows the sheet has data in and the columns boardpack reads are visited: a
+    merged range may claim the whole grid (A1:XFD1048576), 17 billion cells.
+    """
+    wanted = sorted(set(columns.values()))
+    last_row = grid.first_row + len(grid.rows) - 1
     fill: dict[tuple[int, int], Any] = {}
     for (top, left), (bottom, right) in grid.merged:
         if bottom <= header_row or (top, left) == (bottom, right):
@@ -321,9 +326,10 @@ def _merged_fill(
         value = grid.value(top, left)
         if value is None or value == "":
             continue
-        for row in range(max(top, header_row + 1), bottom + 1):
-            for col in range(left, right + 1):
-                if col in wanted and (row, col) != (top, left):
+        covered = [col for col in wanted if left <= col <= right]
+        for row in range(max(top, header_row + 1), min(bottom, last_row) + 1):
+            for col in covered:
+                if (row, col) != (top, left):
                     fill[(row, col)] = value
     return fill
 
