@@ -280,8 +280,9 @@ def _parse_repeating_column(
     raw: list[Any], parse: Callable[[Any], Parsed]
 ) -> tuple[list[Any], list[tuple[int, str]]]:
     """Dates, statuses, numbers: each distinct raw value is parsed once."""
-    # Keyed by type as well as value: True == 1 == 1.0, but they read differently.
-    distinct = {(type(value), value): parse(value) for value in set(raw)}
+    # Keyed by type as well as value: True == 1 == 1.0 (and False == 0), but they read
+    # differently, so the keys are made distinct before any set can merge them.
+    distinct = {key: parse(key[1]) for key in {(type(value), value) for value in raw}}
     results = [distinct[(type(value), value)] for value in raw]
     notes = [(index, result.rule) for index, result in enumerate(results) if result.rule]
     return [result.value for result in results], notes

@@ -174,8 +174,12 @@ def read_workbook(path: Path, rules: Rules, fmt: str = "xlsx") -> Workbook:
                 raise MissingColumns(_missing_columns_message(path, sheet_name, spec, grid))
             continue
         table.hidden = not visible.get(sheet_name, True)
-        if table.missing and spec.required:
-            raise MissingColumns(missing_columns_message(path, table))
+        if table.missing:
+            if spec.required:
+                raise MissingColumns(missing_columns_message(path, table))
+            # An optional sheet without its key columns (a Distribution sheet with Name but
+            # no Email) has no rows to read: it is treated as absent, like one with no header.
+            continue
         tables[spec.name] = table
     return Workbook(path=path, tables=tables, format=fmt)
 
