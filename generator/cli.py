@@ -23,6 +23,7 @@ from generator.atomic import refuse_overwriting_input
 from generator.errors import BoardpackError, SendError
 from generator.findings import EXIT_COULD_NOT_RUN
 from generator.formats import FORMATS, render, write_step_summary
+from generator.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
 from generator.rules import Rules, load_rules
 from generator.safety import DEFAULT_LIMITS, Limits, parse_size
 
@@ -151,6 +152,12 @@ def _limits(max_size: int | None) -> Limits:
     help="Write a copy of the workbook with each problem cell highlighted and explained.",
 )
 @max_size_option
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress display and no notes on stderr; findings are still printed.",
+)
 @friendly_errors
 def validate(
     workbooks: tuple[Path, ...],
@@ -160,6 +167,7 @@ def validate(
     strict: bool,
     annotate: Path | None,
     max_size: int | None,
+    quiet: bool,
 ) -> None:
     """Check plan workbooks against the rules and list every problem by cell.
 
@@ -177,9 +185,13 @@ def validate(
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
     rules = _rules(rules_path)
-    checked, result, problems = check_workbooks(
-        list(workbooks), rules, as_of or today_in_london(), _limits(max_size)
-    )
+    progress = _progress(list(workbooks), quiet)
+    try:
+        checked, result, problems = check_workbooks(
+            list(workbooks), rules, as_of or today_in_london(), _limits(max_size), progress
+        )
+    finally:
+        progress.done()
     for message in problems:
         click.echo(f"boardpack: {message}", err=True)
     if checked or output_format != "text":
@@ -190,9 +202,23 @@ def validate(
     if annotate is not None and checked:
         from generator.annotate import annotate_workbook
 
-        count = annotate_workbook(checked[0].path, annotate, result.findings)
-        click.echo(f"Annotated copy with {count} highlighted cells written to {annotate}", err=True)
+        try:
+            progress.phase(f"Writing {annotate.name}")
+            count = annotate_workbook(checked[0].path, annotate, result.findings)
+        finally:
+            progress.done()
+        if not quiet:
+            click.echo(
+                f"Annotated copy with {count} highlighted cells written to {annotate}", err=True
+            )
     sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
+
+
+def _progress(paths: list[Path], quiet: bool) -> Progress:
+    """A progress line on stderr for a long run at a terminal; nothing in pipes, CI or --quiet."""
+    if wants_progress(sys.stderr, paths, quiet=quiet):
+        return TerminalProgress(sys.stderr)
+    return NO_PROGRESS
 
 
 @main.command()

@@ -19,6 +19,7 @@ from generator.errors import BoardpackError, UnreadableWorkbook
 from generator.findings import Finding, ValidationResult
 from generator.headers import fold
 from generator.plan import Action, Measure, Plan, Recipient, ReportFields, Section
+from generator.progress import NO_PROGRESS, Progress, count
 from generator.rules import Rules
 from generator.safety import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.validate import ParsedRow, Validated, validate
@@ -84,12 +85,15 @@ def check_workbook(
     *,
     label: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = NO_PROGRESS,
 ) -> CheckedWorkbook:
     """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
     path = Path(path)
+    progress.phase(f"Reading {path.name}")
     inspection = inspect_workbook(path, limits)
     kind = inspection.kind
     workbook = read_workbook(path, rules, fmt=kind.value)
+    progress.phase(f"Checking {count(len(workbook.actions.row_numbers), 'action')}")
     extras = None
     if kind.is_office_open_xml:
         from generator.validate import CellExtras
@@ -261,7 +265,11 @@ def _report_fields(
 
 
 def check_workbooks(
-    paths: list[Path], rules: Rules, as_of: dt.date, limits: Limits = DEFAULT_LIMITS
+    paths: list[Path],
+    rules: Rules,
+    as_of: dt.date,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[list[CheckedWorkbook], ValidationResult, list[str]]:
     """Check several workbooks; one that cannot be read is a message, not the end of the run."""
     checked: list[CheckedWorkbook] = []
@@ -269,7 +277,7 @@ def check_workbooks(
     problems: list[str] = []
     for path in paths:
         try:
-            result = check_workbook(path, rules, as_of, limits=limits)
+            result = check_workbook(path, rules, as_of, limits=limits, progress=progress)
         except BoardpackError as error:
             problems.append(str(error))
             continue
