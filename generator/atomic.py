@@ -28,6 +28,23 @@ def refuse_overwriting_input(output: Path, *inputs: Path) -> None:
             )
 
 
+def _check_destination(destination: Path) -> Path:
+    """The folder ``destination`` goes in, once it is clear a file can be put there."""
+    folder = destination.parent if str(destination.parent) else Path(".")
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"{destination}: {folder} {what}; choose another output path")
+    if destination.is_dir():
+        raise OutputError(f"{destination}: is a folder; give a file name to write to")
+    # Replacing a file needs only the folder's permission; a file someone marked read-only
+    # (even for an administrator) is left alone, as Windows and Excel would.
+    if destination.exists() and not destination.stat().st_mode & 0o222:
+        raise OutputError(
+            f"{destination}: the file is read-only; make it writable or choose another name"
+        )
+    return folder
+
+
 def _mode_for(destination: Path) -> int:
     """The replaced file's permissions, or the usual ones for a new file.
 
@@ -42,10 +59,12 @@ def _mode_for(destination: Path) -> int:
 
 @contextlib.contextmanager
 def atomic_path(destination: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``destination``; move it into place only on success."""
-    folder = destination.parent if str(destination.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{destination}: the folder {folder} does not exist")
+    """Yield a temporary path beside ``destination``; move it into place only on success.
+
+    If writing fails part-way (a full disk, a lost network drive), the temporary file is
+    removed and any earlier file at ``destination`` is left exactly as it was.
+    """
+    folder = _check_destination(destination)
     try:
         handle, temp_name = tempfile.mkstemp(
             prefix=f".{destination.name}.", suffix=".part", dir=folder
@@ -55,7 +74,13 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     os.close(handle)
     temp = Path(temp_name)
     try:
-        yield temp
+        try:
+            yield temp
+        except OSError as error:
+            raise OutputError(
+                f"{destination}: writing failed ({error.strerror or error}); "
+                "nothing was changed there"
+            ) from None
         try:
             os.chmod(temp, _mode_for(destination))
             os.replace(temp, destination)
