@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -48,9 +49,17 @@ class AsOfDate(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: a newline in a sheet or file name is shown as \\n."""
+    return _CONTROL.sub(lambda match: repr(match[0])[1:-1], message)
+
+
 def fail(message: str) -> None:
     """Print a one-line message and stop with exit code 2."""
-    click.echo(f"boardpack: {message}", err=True)
+    click.echo(f"boardpack: {one_line(message)}", err=True)
     sys.exit(EXIT_COULD_NOT_RUN)
 
 
@@ -193,7 +202,7 @@ def validate(
     finally:
         progress.done()
     for message in problems:
-        click.echo(f"boardpack: {message}", err=True)
+        click.echo(f"boardpack: {one_line(message)}", err=True)
     if checked or output_format != "text":
         click.echo(render(result, output_format, colour=_colour_wanted(), strict=strict), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")

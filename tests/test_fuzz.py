@@ -91,8 +91,7 @@ def test_generated_workbooks_validate_or_are_refused(
     try:
         checked = check_quietly(path, rules)
     except BoardpackError as error:
-        message = str(error)
-        assert message and "\n" not in message
+        assert str(error).startswith(f"{path}: ")  # the CLI makes it one line (one_line)
         return
     assert_findings_point_into(plans, checked.result.findings)
     assert checked.result.exit_code() in (0, 1)
@@ -107,6 +106,8 @@ def assert_clean_exit(result) -> None:
     )
     assert "Traceback" not in result.output
     assert "This is a bug" not in result.output, result.output
+    if result.exit_code == 2:
+        assert all(line.startswith("boardpack: ") for line in result.stderr.splitlines())
 
 
 @fuzz(15)
