@@ -12,6 +12,7 @@ import re
 import warnings
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from conftest import AS_OF, action_row, write_plan
@@ -23,7 +24,7 @@ from fuzzing import (
     write_workbook,
     zip_members,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
@@ -41,9 +42,14 @@ _FUZZ = settings(
 )
 
 
-def fuzz(examples: int) -> settings:
-    """Reproducible settings: the same ``examples`` cases on every run, no example database."""
-    return settings(_FUZZ, max_examples=examples)
+def fuzz(examples: int, shrink: bool = True) -> settings:
+    """Reproducible settings: the same ``examples`` cases on every run, no example database.
+
+    ``shrink=False`` reports a failure as found: shrinking a slow test (a whole report per
+    example) can take many minutes.
+    """
+    phases = tuple(Phase) if shrink else (Phase.explicit, Phase.generate)
+    return settings(_FUZZ, max_examples=examples, phases=phases)
 
 
 _A1 = re.compile(r"([A-Z]{1,3})([0-9]+)")
@@ -206,3 +212,21 @@ def test_damaged_zip_members(
         warnings.simplefilter("ignore", UserWarning)  # zipfile: "Duplicate name"
         data = rezip(members)
     validate_bytes(tmp_path_factory.mktemp("zip"), data)
+
+
+@fuzz(8, shrink=False)
+@given(plans=workbook_plans())
+def test_generated_workbooks_through_report(
+    tmp_path_factory: pytest.TempPathFactory, plans: list[SheetPlan]
+) -> None:
+    folder = tmp_path_factory.mktemp("report")
+    path = write_workbook(folder / "plan.xlsx", plans)
+    output = folder / "report.docx"
+    result = CliRunner().invoke(
+        main, ["report", str(path), "-o", str(output), "--as-of", "2026-11-23", "--allow-errors"]
+    )
+    assert_clean_exit(result)
+    if result.exit_code == 0:
+        docx.Document(str(output))  # opens: a real Word document
+    else:
+        assert result.exit_code == 2 and not output.exists()
