@@ -4,7 +4,8 @@ The copy keeps the workbook's values and formulas (openpyxl reads it with ``data
 each cell with a finding gets a light red (error) or amber (warning) fill and a comment, and
 a "boardpack findings" sheet lists every finding with a link to its cell. openpyxl does not
 carry over charts, images or some newer Excel features, which is acceptable for a copy made
-to fix data in; the source workbook itself is never written.
+to fix data in; the source workbook itself is never written. A macro-enabled source (.xlsm)
+is read as data only: its macros are neither run nor copied, and the copy is a plain .xlsx.
 """
 
 from __future__ import annotations

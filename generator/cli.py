@@ -217,8 +217,11 @@ def validate(
         finally:
             progress.done()
         if not quiet:
+            macros = checked[0].path.suffix.lower() == ".xlsm"
             click.echo(
-                f"Annotated copy with {count} highlighted cells written to {annotate}", err=True
+                f"Annotated copy with {count} highlighted cells written to {annotate}"
+                + ("; the workbook's macros are not copied" if macros else ""),
+                err=True,
             )
     sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
 

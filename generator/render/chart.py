@@ -35,13 +35,17 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
 
     # Section names are cell text: "$" must not start mathtext, and a character the font
     # lacks (an emoji, a control character) is drawn as a box rather than warned about.
-    settings = {
-        "font.family": "DejaVu Sans",
-        "font.size": 9,
-        "hatch.linewidth": 0.6,
-        "text.parse_math": False,
-    }
-    with rc_context(settings), warnings.catch_warnings():
+    with (
+        rc_context(
+            {
+                "font.family": "DejaVu Sans",
+                "font.size": 9,
+                "hatch.linewidth": 0.6,
+                "text.parse_math": False,
+            }
+        ),
+        warnings.catch_warnings(),
+    ):
         warnings.filterwarnings("ignore", message="Glyph .* missing from", category=UserWarning)
         figure = Figure(figsize=(7.0, height), dpi=_DPI)
         FigureCanvasAgg(figure)
