@@ -297,20 +297,25 @@ def report(
       boardpack report plan.xlsx -o board-report.docx --template council.dotx
       boardpack report plan.xlsx -o board-report.docx --pdf --send
     """
-    from generator.reporting import make_report
+    from generator.reporting import make_report as _make_report
 
     rules = _rules(rules_path)
-    run = make_report(
-        workbook,
-        output,
-        rules=rules,
-        as_of=as_of or today_in_london(),
-        template=template,
-        previous=previous,
-        allow_errors=allow_errors,
-        pdf=pdf,
-        limits=_limits(max_size),
-    )
+    progress = _progress([workbook], quiet=False)
+    try:
+        run = _make_report(
+            workbook,
+            output,
+            rules=rules,
+            as_of=as_of or today_in_london(),
+            template=template,
+            previous=previous,
+            allow_errors=allow_errors,
+            pdf=pdf,
+            limits=_limits(max_size),
+            progress=progress,
+        )
+    finally:
+        progress.done()
     result = run.result
     if run.blocked:
         click.echo(render(result, "text", colour=_colour_wanted()), nl=False, err=True)

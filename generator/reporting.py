@@ -17,6 +17,7 @@ from generator.errors import OutputError
 from generator.findings import Finding, ValidationResult
 from generator.load import check_workbook
 from generator.plan import Plan
+from generator.progress import NO_PROGRESS, Progress, count
 from generator.rules import Rules
 from generator.safety import DEFAULT_LIMITS, Limits
 
@@ -51,6 +52,7 @@ def make_report(
     allow_errors: bool = False,
     pdf: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = NO_PROGRESS,
 ) -> ReportRun:
     """Write the report for ``workbook`` to ``output``; refuse (write nothing) on errors."""
     from generator.render import build_report, convert_to_pdf, write_report
@@ -65,7 +67,7 @@ def make_report(
         if find_soffice() is None:
             raise OutputError(INSTALL_HINT)
 
-    checked = check_workbook(workbook, rules, as_of, limits=limits)
+    checked = check_workbook(workbook, rules, as_of, limits=limits, progress=progress)
     run = ReportRun(result=checked.result)
     errors = checked.result.errors
     if errors and not allow_errors:
@@ -82,10 +84,11 @@ def make_report(
     if previous is not None:
         from generator.changes import compare_plans
 
-        earlier = check_workbook(previous, rules, as_of, limits=limits).plan
+        earlier = check_workbook(previous, rules, as_of, limits=limits, progress=progress).plan
         changes = compare_plans(earlier, plan)
         provenance["Previous workbook SHA-256"] = earlier.source_sha256
 
+    progress.phase(f"Writing the report: {count(len(plan.actions), 'action')}")
     report = build_report(
         plan,
         as_of,
@@ -105,5 +108,6 @@ def make_report(
     run.written = output
     if pdf:
         run.pdf = pdf_path_for(output)
+        progress.phase(f"Converting to PDF: {run.pdf.name}")
         convert_to_pdf(output, run.pdf)
     return run

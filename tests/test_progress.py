@@ -190,3 +190,15 @@ def test_a_terminal_sees_no_progress_with_quiet_or_in_ci(
     )
     assert code == 0
     assert drawn == ""
+
+
+def test_a_terminal_sees_the_report_being_written(large_plan: Path, tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "CI"}
+    output = tmp_path / "board-report.docx"
+    code, drawn = _run_with_terminal_stderr(
+        ["report", str(large_plan), "-o", str(output), "--as-of", "2026-11-23"], env
+    )
+    assert code == 0, drawn
+    assert "boardpack: Checking 30,000 actions" in drawn
+    assert "boardpack: Writing the report: 30,000 actions" in drawn
+    assert output.exists()
