@@ -153,6 +153,7 @@ READING_RULE_IDS = (
     "illegal-characters",
     "missing-optional-column",
     "error-value",
+    "sheet-left-out",
 )
 
 

@@ -221,7 +221,30 @@ def validate(
             _table_rules(parsed, rules, workbook, reporter)
         sheets[name] = parsed
         findings.extend(sorted(reporter.findings, key=_position))
+    findings.extend(_ignored_sheets(workbook, rules, file_label))
     return Validated(findings=findings, sheets=sheets)
+
+
+def _ignored_sheets(workbook: Workbook, rules: Rules, file_label: str) -> list[Finding]:
+    """A warning for each optional sheet left out because its key columns are missing."""
+    rule = rules.reading["sheet-left-out"]
+    if not rule.enabled:
+        return []
+    return [
+        Finding(
+            file=file_label,
+            sheet=sheet,
+            cell="",
+            row=None,
+            column="",
+            ref="",
+            rule=rule.id,
+            severity=rule.severity,
+            message=render_message(rule.message, {"value": sheet, "column": missing}),
+            value="",
+        )
+        for sheet, missing in workbook.ignored.items()
+    ]
 
 
 def _position(finding: Finding) -> tuple[int, int, str]:

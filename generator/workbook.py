@@ -83,6 +83,8 @@ class Workbook:
     path: Path
     tables: dict[str, Table]
     format: str  # "xlsx", "xls", "xlsb" or "ods"
+    # Optional sheets found but left out, with the key columns they lack.
+    ignored: dict[str, str] = field(default_factory=dict)
 
     @property
     def actions(self) -> Table:
@@ -161,6 +163,7 @@ def read_workbook(path: Path, rules: Rules, fmt: str = "xlsx") -> Workbook:
     visible = {sheet.name: str(sheet.visible).endswith("Visible") for sheet in metadata}
     names = [sheet.name for sheet in metadata]
     tables: dict[str, Table] = {}
+    ignored: dict[str, str] = {}
     for spec in rules.sheets.values():
         sheet_name = _find_sheet(names, visible, spec)
         if sheet_name is None:
@@ -172,16 +175,23 @@ def read_workbook(path: Path, rules: Rules, fmt: str = "xlsx") -> Workbook:
         if table is None:
             if spec.required:
                 raise MissingColumns(_missing_columns_message(path, sheet_name, spec, grid))
+            # A sheet that only shares an alias (a "Cover" title page for Report) is not one
+            # of boardpack's; a sheet called by the very name is, and deserves a word.
+            if fold(sheet_name) == fold(spec.name):
+                ignored[sheet_name] = ", ".join(
+                    name for name, column in spec.columns.items() if column.required
+                )
             continue
         table.hidden = not visible.get(sheet_name, True)
         if table.missing:
             if spec.required:
                 raise MissingColumns(missing_columns_message(path, table))
             # An optional sheet without its key columns (a Distribution sheet with Name but
-            # no Email) has no rows to read: it is treated as absent, like one with no header.
+            # no Email) has no rows to read: it is left out, and the person is told why.
+            ignored[sheet_name] = ", ".join(_with_suggestions(table))
             continue
         tables[spec.name] = table
-    return Workbook(path=path, tables=tables, format=fmt)
+    return Workbook(path=path, tables=tables, format=fmt, ignored=ignored)
 
 
 def _find_sheet(names: list[str], visible: Mapping[str, bool], spec: SheetSpec) -> str | None:
@@ -348,15 +358,21 @@ def _missing_columns_message(path: Path, sheet: str, spec: SheetSpec, grid: Grid
 
 def missing_columns_message(path: Path, table: Table) -> str:
     """ "no Lead column (did you mean "Leed"?)": what a found sheet lacks, with suggestions."""
-    parts = []
-    for name in table.missing:
-        close = did_you_mean(name, table.typed_headers)
-        parts.append(f'{name} (did you mean "{close}"?)' if close else name)
+    parts = _with_suggestions(table)
     return (
         f"{table_location(path, table)}: missing required "
         f"column{'s' if len(parts) > 1 else ''} {', '.join(parts)}; "
         "rename the header, or add it as an alias in rules.yaml"
     )
+
+
+def _with_suggestions(table: Table) -> list[str]:
+    """Each missing column, with the typed header it may be, e.g. 'Lead (did you mean "Leed"?)'."""
+    parts = []
+    for name in table.missing:
+        close = did_you_mean(name, table.typed_headers)
+        parts.append(f'{name} (did you mean "{close}"?)' if close else name)
+    return parts
 
 
 def table_location(path: Path, table: Table) -> str:

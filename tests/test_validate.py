@@ -218,3 +218,20 @@ def test_1904_date_system_is_honoured(tmp_path: Path, rules: Rules) -> None:
     book.save(path)
     checked = check_workbook(path, rules, AS_OF)
     assert checked.plan.actions[0].due_date == dt.date(2027, 3, 31)
+
+
+def test_an_optional_sheet_without_its_key_column_is_left_out_with_a_warning(
+    tmp_path: Path, rules: Rules
+) -> None:
+    path = write_plan(tmp_path / "plan.xlsx", [action_row()])
+    book = openpyxl.load_workbook(path)
+    distribution = book.create_sheet("Distribution")
+    distribution.append(["Name", "E-mial", "Role"])
+    distribution.append(["Jo Bloggs", "jo@example.org", "Chair"])
+    book.save(path)
+    checked = check_workbook(path, rules, AS_OF)
+    assert checked.result.flatten(["sheet", "cell", "rule", "severity"]) == [
+        ["Distribution", "", "sheet-left-out", "warning"]
+    ]
+    assert 'Email (did you mean "E-mial"?)' in checked.result.findings[0].message
+    assert checked.plan.distribution == []
