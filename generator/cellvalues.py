@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.headers import fold
 from generator.status import StatusKey
+from generator.ukdates import uk_date
 
 #: Characters Word (XML 1.0) cannot hold; removed from text with a warning.
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -95,11 +96,6 @@ def raw_text(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     return str(raw)
-
-
-def uk_date(day: dt.date) -> str:
-    """ "23 April 2020"."""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def parse_text(raw: Any) -> Parsed:

@@ -27,6 +27,7 @@ from pathlib import Path
 from generator.atomic import write_bytes_atomically
 from generator.errors import SendError
 from generator.plan import Recipient, ReportFields
+from generator.ukdates import uk_date
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -42,20 +43,6 @@ MIME_TYPES = {
     ".pdf": ("application", "pdf"),
     ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # Conservative addr-spec: RFC 5322 dot-atom local part, a dotted ASCII domain. Anything a mail
 # server might read differently (quotes, comments, brackets, spaces) is refused, not repaired.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -274,11 +261,6 @@ def envelope_recipients(*groups: Iterable[Address]) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Subject and body
-
-
-def uk_date(day: dt.date) -> str:
-    """A date as UK committee papers write it: 30 November 2026."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def default_subject(report: ReportFields) -> str:

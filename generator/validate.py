@@ -27,12 +27,12 @@ from generator.cellvalues import (
     parse_status,
     parse_text,
     raw_text,
-    uk_date,
 )
 from generator.checks import SchemaCheck
 from generator.findings import Finding
 from generator.headers import fold
 from generator.rules import AS_OF, EFFECTIVE_DUE, RowRule, Rule, Rules
+from generator.ukdates import uk_date
 from generator.workbook import Table, Workbook
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -44,8 +44,9 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
-#: Reading rules raised outside the per-cell parsers, reported where they are found.
-_REPORTED_ELSEWHERE = ("status-from-colour", "formula-without-value", "error-value-cell")
+#: The note on a cell whose finding was made where it was found (colour, formula, error
+#: cell), not by the per-cell parsers: the reading pass leaves it alone.
+_ALREADY_REPORTED = "already-reported"
 
 
 @dataclass
@@ -315,7 +316,7 @@ def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) ->
     table = parsed.table
     for index in sorted(parsed.notes):
         for name, rule_id in parsed.notes[index].items():
-            if rule_id in _REPORTED_ELSEWHERE:
+            if rule_id == _ALREADY_REPORTED:
                 continue
             value = parsed.values[name][index]
             reporter.cell(
@@ -347,47 +348,47 @@ def _status_from_colour(
             status = rules.key.from_colour(colour) if colour else None
             if status:
                 parsed.values[name][index] = status
-                parsed.notes.setdefault(index, {})[name] = "status-from-colour"
+                parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
                 reporter.cell(rules.reading["status-from-colour"], index, name, None, other=status)
 
 
 def _empty_formulas(
     parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
 ) -> None:
-    table = parsed.table
-    if extras.empty_formulas is None:
-        return
-    cells = extras.empty_formulas(table.sheet)
-    if not cells:
-        return
-    rule = rules.reading["formula-without-value"]
-    index_of_row = {number - 1: index for index, number in enumerate(table.row_numbers)}
-    for row, col in sorted(cells):
-        index = index_of_row.get(row)
-        name = next((n for n, c in table.columns.items() if c == col), None)
-        if index is not None and name is not None and table.raw[name][index] is None:
-            parsed.notes.setdefault(index, {})[name] = "formula-without-value"
-            reporter.cell(rule, index, name, None)
+    """Formulas whose result was never saved, which calamine reads as empty."""
+    if extras.empty_formulas is not None:
+        cells = extras.empty_formulas(parsed.table.sheet)
+        _flag_cells(parsed, dict.fromkeys(cells), rules.reading["formula-without-value"], reporter)
 
 
 def _error_values(
     parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
 ) -> None:
-    """Cells holding #REF!, #DIV/0! and the like, which calamine reads as empty."""
+    """Cells holding #REF!, #DIV/0! and the like, which calamine also reads as empty."""
+    if extras.error_values is not None:
+        errors = extras.error_values(parsed.table.sheet)
+        _flag_cells(parsed, errors, rules.reading["error-value"], reporter)
+
+
+def _flag_cells(
+    parsed: ParsedTable,
+    cells: Mapping[tuple[int, int], str | None],
+    rule: Rule,
+    reporter: _Reporter,
+) -> None:
+    """Report ``rule`` at each (row, col) cell that is in the data and read as empty."""
+    if not cells:
+        return
     table = parsed.table
-    if extras.error_values is None:
-        return
-    errors = extras.error_values(table.sheet)
-    if not errors:
-        return
     index_of_row = {number - 1: index for index, number in enumerate(table.row_numbers)}
     name_of_col = {col: name for name, col in table.columns.items()}
-    for (row, col), text in sorted(errors.items()):
+    for (row, col), value in sorted(cells.items()):
         index = index_of_row.get(row)
         name = name_of_col.get(col)
         if index is not None and name is not None and table.raw[name][index] is None:
-            parsed.notes.setdefault(index, {})[name] = "error-value-cell"
-            reporter.cell(rules.reading["error-value"], index, name, text)
+            # Noted so the empty-cell checks stay quiet: one finding per cell is enough.
+            parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
+            reporter.cell(rule, index, name, value)
 
 
 def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:

@@ -235,3 +235,8 @@ def test_an_optional_sheet_without_its_key_column_is_left_out_with_a_warning(
     ]
     assert 'Email (did you mean "E-mial"?)' in checked.result.findings[0].message
     assert checked.plan.distribution == []
+
+
+def test_error_values_typed_or_computed_are_both_reported(tmp_path: Path, rules: Rules) -> None:
+    path = write_plan(tmp_path / "plan.xlsx", [action_row(Lead="#REF!")])
+    assert findings(path, rules) == [["E2", "error-value", "error"]]
