@@ -62,3 +62,39 @@ def test_input_workbook_is_never_written(tmp_path: Path, run_cli) -> None:
     before = plan.read_bytes()
     run_cli("validate", str(plan), "--as-of", "2026-11-23")
     assert plan.read_bytes() == before
+
+
+def test_github_format_annotates_and_fills_the_step_summary(tmp_path: Path, run_cli) -> None:
+    bad = write_plan(
+        tmp_path / "bad.xlsx", [action_row({"Ref": "QP-07", "Due date": "31/02/2027"})]
+    )
+    summary = tmp_path / "summary.md"
+    summary.write_text("# Earlier step\n", encoding="utf-8")
+    result = run_cli(
+        "validate", str(bad), "--format", "github", "--as-of", "2026-11-23",
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )  # fmt: skip
+    assert result.returncode == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("::error file=") and "impossible-date" in line and "Actions!H2" in line
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("# Earlier step\n")
+    table_rows = [row for row in text.splitlines() if row.startswith("| ") and "H2" in row]
+    assert len(table_rows) == 1 and "QP-07" in table_rows[0]
+
+
+def test_junit_and_annotate_from_the_command_line(tmp_path: Path, run_cli) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    import openpyxl
+
+    bad = write_plan(tmp_path / "bad.xlsx", [action_row({"Due date": "31/02/2027"})])
+    copy = tmp_path / "checked.xlsx"
+    result = run_cli(
+        "validate", str(bad), "--format", "junit", "--as-of", "2026-11-23", "--annotate", str(copy)
+    )
+    assert result.returncode == 1
+    suite = ElementTree.fromstring(result.stdout).find("testsuite")
+    assert suite is not None and suite.get("failures") == "1"
+    cell = openpyxl.load_workbook(copy)["Actions"]["H2"]
+    assert cell.value == "31/02/2027" and "impossible-date" in cell.comment.text
