@@ -25,7 +25,7 @@ from generator.errors import BoardpackError, SendError
 from generator.findings import EXIT_COULD_NOT_RUN
 from generator.formats import FORMATS, render, write_step_summary
 from generator.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
-from generator.rules import Rules, load_rules
+from generator.rules import load_rules
 from generator.safety import DEFAULT_LIMITS, Limits, parse_size
 
 if TYPE_CHECKING:
@@ -85,10 +85,6 @@ def friendly_errors(command: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
-
-
-def _rules(path: Path | None) -> Rules:
-    return load_rules(path)
 
 
 rules_option = click.option(
@@ -193,7 +189,7 @@ def validate(
 
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
-    rules = _rules(rules_path)
+    rules = load_rules(rules_path)
     progress = _progress(list(workbooks), quiet)
     try:
         checked, result, problems = check_workbooks(
@@ -297,12 +293,12 @@ def report(
       boardpack report plan.xlsx -o board-report.docx --template council.dotx
       boardpack report plan.xlsx -o board-report.docx --pdf --send
     """
-    from generator.reporting import make_report as _make_report
+    from generator.reporting import make_report
 
-    rules = _rules(rules_path)
+    rules = load_rules(rules_path)
     progress = _progress([workbook], quiet=False)
     try:
-        run = _make_report(
+        run = make_report(
             workbook,
             output,
             rules=rules,
@@ -361,7 +357,7 @@ def init(workbook: Path, rules_path: Path | None) -> None:
     """
     from generator.scaffold import write_blank_workbook
 
-    write_blank_workbook(workbook, _rules(rules_path))
+    write_blank_workbook(workbook, load_rules(rules_path))
     click.echo(
         f"New plan workbook written to {workbook}; check it with: boardpack validate {workbook}"
     )
@@ -523,7 +519,7 @@ def _send_inputs(
         return None, []
     from generator.load import check_workbook
 
-    plan = check_workbook(workbook, _rules(rules_path), today_in_london()).plan
+    plan = check_workbook(workbook, load_rules(rules_path), today_in_london()).plan
     return plan.report, plan.distribution
 
 
