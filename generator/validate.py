@@ -19,7 +19,6 @@ from functools import cached_property
 from typing import Any
 
 from generator.cellvalues import (
-    ERROR_VALUES,
     ILLEGAL_CHARACTERS,
     Parsed,
     parse_date,
@@ -42,6 +41,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_VALUE_OF = operator.attrgetter("value")
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
 #: The note on a cell whose finding was made where it was found (colour, formula, error
@@ -287,8 +287,11 @@ def _parse_text_column(raw: list[Any]) -> tuple[list[Any], list[tuple[int, str]]
     notes: list[tuple[int, str]] = []
     strings = [value for value in values if type(value) is str]
     odd = len(strings) != len(values) - values.count(None)
-    suspicious = odd or ILLEGAL_CHARACTERS.search("\n".join(strings)) is not None
-    suspicious = suspicious or any(text[0] == "#" and text in ERROR_VALUES for text in strings)
+    # One search over the whole column finds whether any cell needs a closer look: control
+    # characters, or text starting with "#" that may be a spreadsheet error such as #REF!.
+    joined = "\n".join(strings)
+    suspicious = odd or ILLEGAL_CHARACTERS.search(joined) is not None
+    suspicious = suspicious or joined.startswith("#") or "\n#" in joined
     if suspicious:
         for index, value in enumerate(values):
             if value is None:
@@ -306,10 +309,13 @@ def _parse_repeating_column(
     """Dates, statuses, numbers: each distinct raw value is parsed once."""
     # Keyed by type as well as value: True == 1 == 1.0 (and False == 0), but they read
     # differently, so the keys are made distinct before any set can merge them.
-    distinct = {key: parse(key[1]) for key in {(type(value), value) for value in raw}}
-    results = [distinct[(type(value), value)] for value in raw]
-    notes = [(index, result.rule) for index, result in enumerate(results) if result.rule]
-    return [result.value for result in results], notes
+    keys = list(zip(map(type, raw), raw))
+    distinct = {key: parse(key[1]) for key in set(keys)}
+    results = list(map(distinct.__getitem__, keys))
+    notes = []
+    if any(result.rule for result in distinct.values()):
+        notes = [(index, result.rule) for index, result in enumerate(results) if result.rule]
+    return list(map(_VALUE_OF, results)), notes
 
 
 def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
