@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -56,13 +56,15 @@ class XlsxCells:
         self._error_parts = parts_with_errors
 
     def _worth_reading(self, sheet: str, parts: frozenset[str] | None) -> bool:
-        if parts is None:
-            return True
+        return parts is None or self._parts.get(sheet) in parts
+
+    @cached_property
+    def _parts(self) -> dict[str, str]:
         archive = self._zip()
         if archive is None:
-            return False
+            return {}
         with archive:
-            return _sheet_part(archive, sheet) in parts
+            return _sheet_parts(archive)
 
     def empty_formulas(self, sheet: str) -> set[tuple[int, int]]:
         """(row, col), 0-based, of formula cells that have no saved value."""
@@ -139,7 +141,7 @@ class XlsxCells:
         if archive is None:
             return b""
         with archive:
-            part = _sheet_part(archive, sheet)
+            part = self._parts.get(sheet)
             if part is None:
                 return b""
             try:
@@ -175,23 +177,23 @@ def _solid_colour(fill: Element) -> str:
     return rgb[-6:].upper() if len(rgb) in (6, 8) else ""
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the zip member that holds it."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except Exception:  # no usable workbook part: nothing to add to calamine's reading
-        return None
+        return {}
     targets = {
         rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")
     }
+    parts = {}
     for element in workbook.iter(f"{_NS_MAIN}sheet"):
-        if element.get("name") == sheet:
-            target = targets.get(element.get(f"{_NS_REL}id"), "")
-            if not target:
-                return None
-            return (
+        target = targets.get(element.get(f"{_NS_REL}id"), "")
+        if target:
+            parts[element.get("name", "")] = (
                 target.lstrip("/")
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join("xl", target))
             )
-    return None
+    return parts
