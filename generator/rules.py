@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from cerberus import SchemaError, Validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from generator import __version__
 from generator.errors import BadRulesFile
@@ -286,6 +284,10 @@ def _parse_and_check(source: Path, raw: bytes) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadRulesFile(f"{source}: not a text file; rules files are UTF-8 YAML") from None
+    # Imported here: a rules file checked before is read from its JSON copy, without YAML.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     try:
         document = YAML(typ="rt", pure=True).load(text)
     except YAMLError as error:
