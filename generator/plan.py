@@ -160,9 +160,15 @@ class Plan:
                 names.append(action.section)
         return names
 
-    def actions_by_section(self) -> dict[str, list[Action]]:
+    def actions_by_section(
+        self, actions: Iterable[Action] | None = None
+    ) -> dict[str, list[Action]]:
+        """``actions`` (all of them by default) grouped by section, in report order.
+
+        Every section appears, empty or not; within a section the given order is kept.
+        """
         grouped: dict[str, list[Action]] = {name: [] for name in self.section_names()}
-        for action in self.actions:
+        for action in self.actions if actions is None else actions:
             grouped.setdefault(action.section, []).append(action)
         return grouped
 

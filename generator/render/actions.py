@@ -36,9 +36,7 @@ def overdue_actions(ctx: Context) -> None:
         f"{uk_date(ctx.as_of)}: the due date (the revised due date where one was set) has "
         "passed and the action is not complete. Most overdue first in each section."
     )
-    by_section: dict[str, list[Action]] = {name: [] for name in ctx.plan.section_names()}
-    for action in late:  # already most overdue first
-        by_section.setdefault(action.section, []).append(action)
+    by_section = ctx.plan.actions_by_section(late)  # most overdue first within each section
     # How long overdue sits under the date it was due, so the update gets the width.
     columns = [
         Column("Ref", 0, minimum_cm=REF_CM),
