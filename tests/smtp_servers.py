@@ -278,3 +278,21 @@ def silent_port() -> Iterator[int]:
     """Accepts the connection and never says a word."""
     with misbehaving(None) as port:
         yield port
+
+
+def parsed(data: bytes) -> EmailMessage:
+    """A received message or draft, parsed as a mail client would."""
+    message = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def attachments_of(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
+    """Each attachment's file name, with its MIME type and bytes."""
+    found = {}
+    for part in message.iter_attachments():
+        assert isinstance(part, EmailMessage)
+        payload = part.get_content()
+        assert isinstance(payload, bytes)
+        found[str(part.get_filename())] = (part.get_content_type(), payload)
+    return found

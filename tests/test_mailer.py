@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email
 import os
 import smtplib
-from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from smtp_servers import LOOPBACK, PASSWORD, REFUSED, USER, Certificates, Server
+from smtp_servers import (
+    LOOPBACK,
+    PASSWORD,
+    REFUSED,
+    USER,
+    Certificates,
+    Server,
+    attachments_of,
+    parsed,
+)
 
 from generator.errors import SendError
 from generator.mailer import (
@@ -66,22 +72,6 @@ def settings_for(port: int, **changes: object) -> SmtpSettings:
         host=LOOPBACK, port=port, security="none", timeout=3, sender="pmo@council.example"
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
-
-
-def parsed(data: bytes) -> EmailMessage:
-    message = email.message_from_bytes(data, policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
-def attachments_of(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
-    found = {}
-    for part in message.iter_attachments():
-        assert isinstance(part, EmailMessage)
-        payload = part.get_content()
-        assert isinstance(payload, bytes)
-        found[str(part.get_filename())] = (part.get_content_type(), payload)
-    return found
 
 
 # Building --------------------------------------------------------------------------------------

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
 import os
 import subprocess
 import sys
-from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from smtp_servers import LOOPBACK, PASSWORD, REFUSED, USER, Certificates, Server
+from smtp_servers import (
+    LOOPBACK,
+    PASSWORD,
+    REFUSED,
+    USER,
+    Certificates,
+    Server,
+    attachments_of,
+    parsed,
+)
 
 from generator.cli import main
 
@@ -64,22 +70,6 @@ def via(port: int, *extra: str) -> list[str]:
         "Programme Office <pmo@council.example>",
         *extra,
     ]
-
-
-def parsed(data: bytes) -> EmailMessage:
-    message = email.message_from_bytes(data, policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
-def attachments_of(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
-    found = {}
-    for part in message.iter_attachments():
-        assert isinstance(part, EmailMessage)
-        payload = part.get_content()
-        assert isinstance(payload, bytes)
-        found[str(part.get_filename())] = (part.get_content_type(), payload)
-    return found
 
 
 def test_send_has_help_with_an_example() -> None:
