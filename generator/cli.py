@@ -19,18 +19,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from generator import __version__
-from generator.asof import parse_as_of, today_in_london
-from generator.atomic import refuse_overwriting_input
+from generator.check.formats import FORMATS, render, write_step_summary
+from generator.common.atomic import refuse_overwriting_input
+from generator.common.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
 from generator.errors import BoardpackError, SendError
 from generator.findings import EXIT_COULD_NOT_RUN
-from generator.formats import FORMATS, render, write_step_summary
-from generator.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
-from generator.rules import load_rules
-from generator.safety import DEFAULT_LIMITS, Limits, parse_size
+from generator.model.asof import parse_as_of, today_in_london
+from generator.read.guard import DEFAULT_LIMITS, Limits, parse_size
+from generator.schema.rules import load_rules
 
 if TYPE_CHECKING:
-    from generator.mailer import Outgoing, SmtpSettings
-    from generator.plan import Recipient, ReportFields
+    from generator.deliver.mailer import Outgoing, SmtpSettings
+    from generator.model.plan import Recipient, ReportFields
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -185,7 +185,7 @@ def validate(
       boardpack validate workbooks/*.xlsx --format github
       boardpack validate plan.xlsx --as-of 2026-11-30 --annotate plan-checked.xlsx
     """
-    from generator.load import check_workbooks
+    from generator.pipeline import check_workbooks
 
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
@@ -205,7 +205,7 @@ def validate(
     if output_format == "github" and summary_file:
         write_step_summary(result, Path(summary_file))
     if annotate is not None and checked:
-        from generator.annotate import annotate_workbook
+        from generator.check.annotate import annotate_workbook
 
         try:
             progress.phase(f"Writing {annotate.name}")
@@ -293,7 +293,7 @@ def report(
       boardpack report plan.xlsx -o board-report.docx --template council.dotx
       boardpack report plan.xlsx -o board-report.docx --pdf --send
     """
-    from generator.reporting import make_report
+    from generator.board_report import make_report
 
     rules = load_rules(rules_path)
     progress = _progress([workbook], quiet=False)
@@ -467,7 +467,13 @@ def send(
     The PDF beside the report (board-report.pdf) is attached too. The password comes only
     from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
     """
-    from generator.mailer import compose, read_body_file, send_message, smtp_settings, write_eml
+    from generator.deliver.mailer import (
+        compose,
+        read_body_file,
+        send_message,
+        smtp_settings,
+        write_eml,
+    )
 
     settings = smtp_settings(
         os.environ,
@@ -517,7 +523,7 @@ def _send_inputs(
     """The Report sheet's fields and the Distribution list, when a workbook is given."""
     if workbook is None:
         return None, []
-    from generator.load import check_workbook
+    from generator.pipeline import check_workbook
 
     plan = check_workbook(workbook, load_rules(rules_path), today_in_london()).plan
     return plan.report, plan.distribution
@@ -530,7 +536,7 @@ def _interactive() -> bool:
 def _ask_password(user: str) -> str:
     """A hidden prompt on a terminal; in CI, a message saying where the password goes."""
     if not _interactive():
-        from generator.mailer import PASSWORD_VARIABLE
+        from generator.deliver.mailer import PASSWORD_VARIABLE
 
         raise SendError(
             f"no password for {user}: set {PASSWORD_VARIABLE} "
@@ -541,7 +547,7 @@ def _ask_password(user: str) -> str:
 
 def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
     """What --dry-run prints: who, what and how, with sizes people can read."""
-    from generator.mailer import human_size, message_size
+    from generator.deliver.mailer import human_size, message_size
 
     lines = ["Dry run: nothing sent."]
     if outgoing.message["From"]:

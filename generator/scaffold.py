@@ -19,11 +19,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.atomic import write_atomically
+from generator.common.atomic import write_atomically
 from generator.errors import OutputError
-from generator.plan import ReportFields
-from generator.rules import Rules
-from generator.status import StatusKey
+from generator.model.plan import ReportFields
+from generator.schema.rules import Rules
+from generator.schema.status import StatusKey
 
 # (column name, type) per sheet, in order; type is text, date, status or number.
 SheetColumns = Mapping[str, Sequence[tuple[str, str]]]

@@ -14,7 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from generator.rules import Rules, load_rules
+from generator.schema.rules import Rules, load_rules
 
 # Real SMTP servers on 127.0.0.1 and a throw-away certificate authority, for the send tests.
 pytest_plugins = ["smtp_servers"]

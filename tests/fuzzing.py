@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 from hypothesis import strategies as st
 
-from generator.rules import load_rules
+from generator.schema.rules import load_rules
 
 _RULES = load_rules()
 SHEET_NAMES = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from generator.plan import Action, Measure, Plan, ReportFields, Section
-from generator.status import Status, StatusKey
+from generator.model.plan import Action, Measure, Plan, ReportFields, Section
+from generator.schema.status import Status, StatusKey
 
 AS_OF = dt.date(2020, 4, 23)
 

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from conftest import AS_OF, action_row, write_plan
 
-from generator.annotate import FINDINGS_SHEET, annotate_workbook
+from generator.check.annotate import FINDINGS_SHEET, annotate_workbook
 from generator.errors import OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
-from generator.load import check_workbook
-from generator.rules import Rules
+from generator.pipeline import check_workbook
+from generator.schema.rules import Rules
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 RED, AMBER = "00FFC7CE", "00FFEB9C"

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from generator.atomic import write_bytes_atomically
+from generator.common.atomic import write_bytes_atomically
 
 
 def test_new_output_is_readable_by_others_like_any_new_file(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from generator.cellvalues import parse_date, parse_number, parse_text
-from generator.headers import fold
+from generator.common.matching import fold
+from generator.read.cells import parse_date, parse_number, parse_text
 
 NO_DATE = frozenset(fold(word) for word in ("Ongoing", "TBC", "n/a"))
 

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.changes import (
+from generator.model.changes import (
     PlanChanges,
     StatusChange,
     changes_headline,
@@ -16,8 +16,8 @@ from generator.changes import (
     describe_direction,
     normalise_ref,
 )
-from generator.plan import Action, Plan, Section
-from generator.status import Status, StatusKey
+from generator.model.plan import Action, Plan, Section
+from generator.schema.status import Status, StatusKey
 
 KEY = StatusKey(
     (

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.checks import SchemaCheck
+from generator.check.schema_classes import SchemaCheck
 
 values = st.one_of(
     st.none(),

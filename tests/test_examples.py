@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from bench.make_plans import make_plan
 from generator.cli import main
-from generator.rules import load_rules
+from generator.schema.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"

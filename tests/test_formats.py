@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.findings import FINDING_KEYS, Finding, Severity, ValidationResult
-from generator.formats import (
+from generator.check.formats import (
     FORMATS,
     format_github,
     format_json,
@@ -20,6 +19,7 @@ from generator.formats import (
     step_summary_markdown,
     write_step_summary,
 )
+from generator.findings import FINDING_KEYS, Finding, Severity, ValidationResult
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 HOSTILE = 'line one\nline two, 50% done: a|b <tag> & "quoted" \x1b[31m\x00 ✅'

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import BoardpackError
-from generator.load import check_workbook
-from generator.rules import Rules
-from generator.workbook import column_letter
+from generator.pipeline import check_workbook
+from generator.read.workbook import column_letter
+from generator.schema.rules import Rules
 from tests import hostile
 
 _FUZZ = settings(

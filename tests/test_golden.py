@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, ROOT
 
-from generator.load import check_workbook
-from generator.rules import Rules
+from generator.pipeline import check_workbook
+from generator.schema.rules import Rules
 
 GOLDEN = ROOT / "tests" / "golden"
 CASES = sorted(GOLDEN.glob("*.xlsx"))

@@ -21,8 +21,7 @@ from smtp_servers import (
     parsed,
 )
 
-from generator.errors import SendError
-from generator.mailer import (
+from generator.deliver.mailer import (
     Outgoing,
     RecipientsRefused,
     SmtpSettings,
@@ -36,7 +35,8 @@ from generator.mailer import (
     smtp_settings,
     write_eml,
 )
-from generator.plan import Recipient, ReportFields
+from generator.errors import SendError
+from generator.model.plan import Recipient, ReportFields
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPORT_FIELDS = ReportFields(

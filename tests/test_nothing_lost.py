@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import action_row, write_plan
 
-from generator.atomic import write_atomically, write_bytes_atomically
 from generator.cli import main
+from generator.common.atomic import write_atomically, write_bytes_atomically
 from generator.errors import OutputError
 
 AS_OF = ["--as-of", "2026-11-23"]

@@ -14,10 +14,10 @@ from conftest import AS_OF as TODAY
 from conftest import action_row, write_plan
 
 from generator.cli import main
+from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
-from generator.load import check_workbook
-from generator.resources import default_rules_path
-from generator.rules import load_rules
+from generator.pipeline import check_workbook
+from generator.schema.rules import load_rules
 
 AS_OF = ["--as-of", "2026-11-23"]
 UNTRUSTED = [

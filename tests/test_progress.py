@@ -15,11 +15,11 @@ from big_plans import write_big_plan
 from click.testing import CliRunner
 from conftest import AS_OF, ROOT, action_row, write_plan
 
-from generator import progress
 from generator.cli import main
-from generator.load import check_workbook
-from generator.progress import TerminalProgress, count, wants_progress
-from generator.rules import Rules
+from generator.common import progress
+from generator.common.progress import TerminalProgress, count, wants_progress
+from generator.pipeline import check_workbook
+from generator.schema.rules import Rules
 
 
 class FakeTerminal(io.StringIO):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.reporting import make_report
-from generator.rules import load_rules
+from generator.board_report import make_report
+from generator.schema.rules import load_rules
 from tests.report_reading import open_report, text_dump
 
 GOLDEN = ROOT / "tests" / "golden" / "report"

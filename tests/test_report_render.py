@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 from docx.oxml.ns import qn
 
-from generator.changes import compare_plans
 from generator.findings import Finding, Severity
+from generator.model.changes import compare_plans
 from generator.render import build_report
 from generator.render.chart import chart_png
 from tests.report_plans import AS_OF, KEY, SEED_004, seed_004_plan, with_actions

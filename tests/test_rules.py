@@ -9,8 +9,8 @@ import pytest
 from conftest import AS_OF, ROOT, action_row, write_plan
 
 from generator.errors import BadRulesFile
-from generator.load import check_workbook
-from generator.rules import load_rules
+from generator.pipeline import check_workbook
+from generator.schema.rules import load_rules
 
 DEFAULT = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 

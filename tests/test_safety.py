@@ -24,7 +24,7 @@ from generator.errors import (
     UnsafeWorkbook,
     UnsupportedWorkbook,
 )
-from generator.safety import (
+from generator.read.guard import (
     DEFAULT_LIMITS,
     GB,
     KB,
@@ -245,7 +245,7 @@ _MEASURE = """
 import json, resource, sys
 from pathlib import Path
 from generator.errors import UnreadableWorkbook
-from generator.safety import inspect_workbook_file
+from generator.read.guard import inspect_workbook_file
 outcome = "read"
 try:
     inspect_workbook_file(Path(sys.argv[1]))

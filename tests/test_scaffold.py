@@ -10,13 +10,13 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.errors import OutputError
-from generator.rules import Rules, load_rules
 from generator.scaffold import (
     build_blank_workbook,
     report_field_names,
     sheet_columns,
     write_blank_workbook,
 )
+from generator.schema.rules import Rules, load_rules
 
 RULES = load_rules()
 COLUMNS = sheet_columns(RULES)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from generator.ukdates import duration, number, percentages, plural, uk_date
+from generator.common.ukdates import duration, number, percentages, plural, uk_date
 
 
 def test_uk_date() -> None:

@@ -10,8 +10,8 @@ import pytest
 from conftest import ACTION_HEADERS, AS_OF, action_row, write_plan
 
 from generator.errors import MissingColumns, MissingSheet
-from generator.load import check_workbook
-from generator.rules import Rules
+from generator.pipeline import check_workbook
+from generator.schema.rules import Rules
 
 
 def findings(path: Path, rules: Rules, as_of: dt.date = AS_OF) -> list[list[object]]:

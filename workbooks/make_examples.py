@@ -90,8 +90,8 @@ def status_colours() -> dict[str, tuple[str, str]]:
 
 def write_blank_template(path: Path) -> None:
     """The workbook `boardpack init` writes, from the default rules."""
-    from generator.rules import load_rules
     from generator.scaffold import build_blank_workbook
+    from generator.schema.rules import load_rules
 
     save_deterministically(build_blank_workbook(load_rules(RULES)), path)
 

@@ -4,7 +4,7 @@
 ``convert_to_pdf`` makes a PDF through LibreOffice when it is installed.
 """
 
+from generator.render.document import Report, build_report
 from generator.render.output import convert_to_pdf, write_report
-from generator.render.report import Report, build_report
 
 __all__ = ["Report", "build_report", "convert_to_pdf", "write_report"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.plan import Action
+from generator.common.ukdates import duration, plural, uk_date
+from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column
-from generator.ukdates import duration, plural, uk_date
 
 REPORT_SHEET = "Report"
 

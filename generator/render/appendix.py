@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 
+from generator.common.ukdates import plural, uk_date
 from generator.findings import Finding
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Column
 from generator.render.text import Origin
-from generator.ukdates import plural, uk_date
 
 # Finding messages can quote cell values, which may hold characters Word cannot.
 _FINDINGS = Origin("Findings", "Message")

@@ -3,8 +3,9 @@ and each section's direction of travel."""
 
 from __future__ import annotations
 
-from generator.changes import PlanChanges, SectionTrend, changes_headline
-from generator.plan import Action
+from generator.common.ukdates import duration, plural, uk_date
+from generator.model.changes import PlanChanges, SectionTrend, changes_headline
+from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import (
     DATE_CM,
@@ -16,7 +17,6 @@ from generator.render.tables import (
     Styled,
 )
 from generator.render.text import Origin
-from generator.ukdates import duration, plural, uk_date
 
 _TRAVEL = {
     "improving": ("Improving", "E2EFDA"),

@@ -14,8 +14,8 @@ import textwrap
 import warnings
 from collections.abc import Sequence
 
-from generator.status import StatusKey
-from generator.ukdates import plural
+from generator.common.ukdates import plural
+from generator.schema.status import StatusKey
 
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 _DPI = 150

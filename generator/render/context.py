@@ -13,7 +13,7 @@ from docx.shared import Emu
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from generator.plan import Action, Plan
+from generator.model.plan import Action, Plan
 from generator.render.house import House
 from generator.render.tables import (
     BASE_TABLE_PT,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from docx.shared import Cm
 
+from generator.common.ukdates import uk_date
 from generator.render.context import Context
 from generator.render.tables import Column
-from generator.ukdates import uk_date
 
 REPORT_SHEET = "Report"
 DEFAULT_TITLE = "Improvement Plan Progress Update"

@@ -25,8 +25,8 @@ from docx.oxml.parser import parse_xml
 from docx.styles.style import BaseStyle, ParagraphStyle
 from lxml import etree
 
+from generator.common.resources import templates_dir
 from generator.errors import BadTemplate
-from generator.resources import templates_dir
 
 DEFAULT_TEMPLATE_NAME = "board-report.docx"
 LANGUAGE = "en-GB"

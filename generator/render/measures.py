@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.plan import Measure
+from generator.common.ukdates import number
+from generator.model.plan import Measure
 from generator.render.context import Context
 from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
 from generator.render.text import Origin
-from generator.ukdates import number
 
 MEASURES_SHEET = "Measures"
 _DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "no change": "No change"}

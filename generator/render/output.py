@@ -29,7 +29,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from lxml import etree
 
-from generator.atomic import atomic_path, write_bytes_atomically
+from generator.common.atomic import atomic_path, write_bytes_atomically
 from generator.errors import OutputError
 from generator.render.context import PLACEHOLDER_NS
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.status import Status
+from generator.schema.status import Status
 
 HEADER_FILL = "1F3864"
 HEADER_TEXT = "FFFFFF"

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from generator.cellvalues import (
+from generator.check.schema_classes import SchemaCheck
+from generator.common.matching import fold
+from generator.common.ukdates import uk_date
+from generator.findings import Finding
+from generator.read.cells import (
     ILLEGAL_CHARACTERS,
     Parsed,
     parse_date,
@@ -27,12 +31,8 @@ from generator.cellvalues import (
     parse_text,
     raw_text,
 )
-from generator.checks import SchemaCheck
-from generator.findings import Finding
-from generator.headers import fold
-from generator.rules import AS_OF, EFFECTIVE_DUE, RowRule, Rule, Rules
-from generator.ukdates import uk_date
-from generator.workbook import Table, Workbook
+from generator.read.workbook import Table, Workbook
+from generator.schema.rules import AS_OF, EFFECTIVE_DUE, RowRule, Rule, Rules
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.cellvalues import parse_date
+from generator.read.cells import parse_date
 
 
 def today_in_london() -> dt.date:

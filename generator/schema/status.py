@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.headers import fold as _fold
+from generator.common.matching import fold as _fold
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from generator.headers import fold
-from generator.status import StatusKey
-from generator.ukdates import uk_date
+from generator.common.matching import fold
+from generator.common.ukdates import uk_date
+from generator.schema.status import StatusKey
 
 #: Characters Word (XML 1.0) cannot hold; removed from text with a warning.
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -24,10 +24,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from generator.atomic import write_bytes_atomically
+from generator.common.atomic import write_bytes_atomically
+from generator.common.ukdates import uk_date
 from generator.errors import SendError
-from generator.plan import Recipient, ReportFields
-from generator.ukdates import uk_date
+from generator.model.plan import Recipient, ReportFields
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}

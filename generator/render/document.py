@@ -8,10 +8,10 @@ from pathlib import Path
 
 from docx.document import Document
 
-from generator.changes import PlanChanges
 from generator.findings import Finding, Severity
-from generator.plan import Plan
-from generator.render import actions, appendix, front, progress
+from generator.model.changes import PlanChanges
+from generator.model.plan import Plan
+from generator.render import actions, appendix, front, progress_summary
 from generator.render.changes_section import changes_since_last_report
 from generator.render.context import Context
 from generator.render.house import House, fill_header_controls, open_template, set_language
@@ -56,14 +56,14 @@ def build_report(
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
 
     front.front_sheet(ctx)
-    front.summary(ctx, progress.at_a_glance(plan, as_of))
+    front.summary(ctx, progress_summary.at_a_glance(plan, as_of))
     front.recommendations(ctx)
     letters = iter("ABCDEFGH")
     plan_letter = next(letters)
     errors_letter = next(letters) if errors else ""
     if errors:
         appendix.data_quality_note(ctx, errors, errors_letter)
-    progress.progress_summary(ctx, chart=chart)
+    progress_summary.progress_summary(ctx, chart=chart)
     if changes is not None:
         changes_since_last_report(ctx, changes)
     actions.overdue_actions(ctx)

@@ -1,30 +1,23 @@
-"""From a workbook file to a checked plan: read, validate, then build the Plan.
+"""The plan from checked values: actions, sections, measures, recipients and report fields.
 
-This is the one entry point the commands use: ``check_workbook(path, rules, as_of)``.
+Validation hands over each sheet's parsed values; this builds the plain ``Plan`` the report
+and the mailer are made from. Nothing here reads a file or writes a document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from generator.cellvalues import Parsed, parse_date, raw_text
-from generator.errors import BoardpackError, UnreadableWorkbook
-from generator.findings import Finding, ValidationResult
-from generator.headers import fold
-from generator.plan import Action, Measure, Plan, Recipient, ReportFields, Section
-from generator.progress import NO_PROGRESS, Progress, count
-from generator.rules import Rules
-from generator.safety import DEFAULT_LIMITS, Limits, inspect_workbook
-from generator.validate import ParsedRow, Validated, validate
-from generator.workbook import Workbook, read_workbook
-from generator.xlsx_cells import XlsxCells
+from generator.check.validate import ParsedRow, Validated
+from generator.common.matching import fold
+from generator.findings import Finding
+from generator.model.plan import Action, Measure, Plan, Recipient, ReportFields, Section
+from generator.read.cells import Parsed, parse_date, raw_text
+from generator.read.workbook import Workbook
+from generator.schema.rules import Rules
 
 # Field names people use on the Report sheet, folded, for each ReportFields attribute.
 _REPORT_FIELDS = {
@@ -45,77 +38,6 @@ _REPORT_FIELDS = {
 _FIELD_BY_NAME = {fold(name): attr for attr, names in _REPORT_FIELDS.items() for name in names}
 _DATE_FIELDS = ("meeting_date", "next_meeting_date")
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|[-•*–·])\s+", re.IGNORECASE)
-
-
-@dataclass
-class CheckedWorkbook:
-    """A workbook after checking: its findings, and the plan built from it when asked for."""
-
-    path: Path
-    result: ValidationResult
-    workbook: Workbook
-    validated: Validated
-    rules: Rules
-    report_fields: ReportFields
-
-    @functools.cached_property
-    def plan(self) -> Plan:
-        """The plan, built on first use: validating alone never needs it."""
-        plan = build_plan(self.validated, self.rules, self.report_fields)
-        plan.source_name = self.path.name
-        try:
-            plan.source_sha256 = file_sha256(self.path)
-        except OSError as error:
-            raise UnreadableWorkbook(f"{self.path}: cannot be read ({error.strerror})") from None
-        return plan
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def check_workbook(
-    path: Path,
-    rules: Rules,
-    as_of: dt.date,
-    *,
-    label: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = NO_PROGRESS,
-) -> CheckedWorkbook:
-    """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
-    path = Path(path)
-    progress.phase(f"Reading {path.name}")
-    inspection = inspect_workbook(path, limits)
-    kind = inspection.kind
-    workbook = read_workbook(path, rules, fmt=kind.value)
-    progress.phase(f"Checking {count(len(workbook.actions.row_numbers), 'action')}")
-    extras = None
-    if kind.is_office_open_xml:
-        from generator.validate import CellExtras
-
-        cells = XlsxCells(path, inspection.parts_with_formulas, inspection.parts_with_errors)
-        extras = CellExtras(
-            fills=cells.fills,
-            empty_formulas=cells.empty_formulas,
-            error_values=cells.error_values,
-        )
-    label = label or str(path)
-    validated = validate(workbook, rules, as_of, file_label=label, extras=extras)
-    report_fields, report_findings = _report_fields(validated, workbook, rules, label)
-    result = ValidationResult(findings=validated.findings + report_findings, files=[label])
-    return CheckedWorkbook(
-        path=path,
-        result=result,
-        workbook=workbook,
-        validated=validated,
-        rules=rules,
-        report_fields=report_fields,
-    )
 
 
 def _text(value: Any) -> str:
@@ -221,7 +143,7 @@ def split_recommendations(text: str) -> list[str]:
     return items
 
 
-def _report_fields(
+def read_report_fields(
     validated: Validated, workbook: Workbook, rules: Rules, label: str
 ) -> tuple[ReportFields, list[Finding]]:
     """The Report sheet's Field/Value pairs; unreadable dates become findings."""
@@ -262,26 +184,3 @@ def _report_fields(
         else:
             values.setdefault(attr, _text(row.values.get("Value")))
     return ReportFields(**values, recommendations=tuple(recommendations)), findings
-
-
-def check_workbooks(
-    paths: list[Path],
-    rules: Rules,
-    as_of: dt.date,
-    limits: Limits = DEFAULT_LIMITS,
-    progress: Progress = NO_PROGRESS,
-) -> tuple[list[CheckedWorkbook], ValidationResult, list[str]]:
-    """Check several workbooks; one that cannot be read is a message, not the end of the run."""
-    checked: list[CheckedWorkbook] = []
-    combined = ValidationResult()
-    problems: list[str] = []
-    for path in paths:
-        try:
-            result = check_workbook(path, rules, as_of, limits=limits, progress=progress)
-        except BoardpackError as error:
-            problems.append(str(error))
-            continue
-        combined.files.append(str(path))
-        checked.append(result)
-        combined.extend(result.result.findings)
-    return checked, combined, problems

@@ -17,9 +17,9 @@ from typing import Any
 
 import python_calamine
 
+from generator.common.matching import did_you_mean, fold, lookup_table
 from generator.errors import MissingColumns, MissingSheet, UnreadableWorkbook
-from generator.headers import did_you_mean, fold, lookup_table
-from generator.rules import Rules, SheetSpec
+from generator.schema.rules import Rules, SheetSpec
 
 #: How far down a sheet the header row is looked for, below any title block.
 HEADER_SEARCH_ROWS = 30

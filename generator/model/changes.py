@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from generator.plan import Action, Plan
-from generator.status import StatusKey
+from generator.model.plan import Action, Plan
+from generator.schema.status import StatusKey
 
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"(\d+)")

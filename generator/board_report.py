@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.atomic import refuse_overwriting_input
+from generator.common.atomic import refuse_overwriting_input
+from generator.common.progress import NO_PROGRESS, Progress, count
 from generator.errors import OutputError
 from generator.findings import Finding, ValidationResult
-from generator.load import check_workbook
-from generator.plan import Plan
-from generator.progress import NO_PROGRESS, Progress, count
-from generator.rules import Rules
-from generator.safety import DEFAULT_LIMITS, Limits
+from generator.model.plan import Plan
+from generator.pipeline import check_workbook
+from generator.read.guard import DEFAULT_LIMITS, Limits
+from generator.schema.rules import Rules
 
 
 @dataclass
@@ -82,7 +82,7 @@ def make_report(
         "Generator": f"boardpack {__version__}",
     }
     if previous is not None:
-        from generator.changes import compare_plans
+        from generator.model.changes import compare_plans
 
         earlier = check_workbook(previous, rules, as_of, limits=limits, progress=progress).plan
         changes = compare_plans(earlier, plan)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.status import StatusKey
+from generator.schema.status import StatusKey
 
 DEFAULT_LOOKAHEAD = dt.timedelta(weeks=6)
 

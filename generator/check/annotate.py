@@ -24,7 +24,7 @@ from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.atomic import refuse_overwriting_input, write_atomically
+from generator.common.atomic import refuse_overwriting_input, write_atomically
 from generator.errors import OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
 

@@ -20,11 +20,11 @@ from typing import Any
 from cerberus import SchemaError, Validator
 
 from generator import __version__
+from generator.common.matching import fold
+from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
 from generator.findings import Severity
-from generator.headers import fold
-from generator.resources import default_rules_path
-from generator.status import Status, StatusKey
+from generator.schema.status import Status, StatusKey
 
 COLUMN_TYPES = ("text", "date", "status", "number")
 COMPARE_OPS = ("<", "<=", ">", ">=")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from docx.oxml.parser import parse_xml
 from docx.shared import Cm
 
-from generator.plan import Plan
+from generator.common.ukdates import percentages, plural, uk_date
+from generator.model.plan import Plan
 from generator.render.chart import chart_alt_text, chart_png
 from generator.render.context import Context
 from generator.render.tables import Column, Styled, readable_text_colour
-from generator.ukdates import percentages, plural, uk_date
 
 NO_STATUS = "No status"
 NO_SECTION = "No section"

@@ -1,0 +1,1 @@
+"""Checking: where every finding is made, and how findings are shown or annotated."""

@@ -1,0 +1,1 @@
+"""Shared ground: atomic writes, UK dates, progress display, name matching, shipped files."""

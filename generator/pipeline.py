@@ -1,0 +1,117 @@
+"""From a workbook file to a checked plan: read, validate, then build the Plan.
+
+This is the one entry point the commands use: ``check_workbook(path, rules, as_of)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check.validate import Validated, validate
+from generator.common.progress import NO_PROGRESS, Progress, count
+from generator.errors import BoardpackError, UnreadableWorkbook
+from generator.findings import ValidationResult
+from generator.model.build import build_plan, read_report_fields
+from generator.model.plan import Plan, ReportFields
+from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
+from generator.read.workbook import Workbook, read_workbook
+from generator.read.xlsx_xml import XlsxCells
+from generator.schema.rules import Rules
+
+
+@dataclass
+class CheckedWorkbook:
+    """A workbook after checking: its findings, and the plan built from it when asked for."""
+
+    path: Path
+    result: ValidationResult
+    workbook: Workbook
+    validated: Validated
+    rules: Rules
+    report_fields: ReportFields
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The plan, built on first use: validating alone never needs it."""
+        plan = build_plan(self.validated, self.rules, self.report_fields)
+        plan.source_name = self.path.name
+        try:
+            plan.source_sha256 = file_sha256(self.path)
+        except OSError as error:
+            raise UnreadableWorkbook(f"{self.path}: cannot be read ({error.strerror})") from None
+        return plan
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_workbook(
+    path: Path,
+    rules: Rules,
+    as_of: dt.date,
+    *,
+    label: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = NO_PROGRESS,
+) -> CheckedWorkbook:
+    """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
+    path = Path(path)
+    progress.phase(f"Reading {path.name}")
+    inspection = inspect_workbook(path, limits)
+    kind = inspection.kind
+    workbook = read_workbook(path, rules, fmt=kind.value)
+    progress.phase(f"Checking {count(len(workbook.actions.row_numbers), 'action')}")
+    extras = None
+    if kind.is_office_open_xml:
+        from generator.check.validate import CellExtras
+
+        cells = XlsxCells(path, inspection.parts_with_formulas, inspection.parts_with_errors)
+        extras = CellExtras(
+            fills=cells.fills,
+            empty_formulas=cells.empty_formulas,
+            error_values=cells.error_values,
+        )
+    label = label or str(path)
+    validated = validate(workbook, rules, as_of, file_label=label, extras=extras)
+    report_fields, report_findings = read_report_fields(validated, workbook, rules, label)
+    result = ValidationResult(findings=validated.findings + report_findings, files=[label])
+    return CheckedWorkbook(
+        path=path,
+        result=result,
+        workbook=workbook,
+        validated=validated,
+        rules=rules,
+        report_fields=report_fields,
+    )
+
+
+def check_workbooks(
+    paths: list[Path],
+    rules: Rules,
+    as_of: dt.date,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress = NO_PROGRESS,
+) -> tuple[list[CheckedWorkbook], ValidationResult, list[str]]:
+    """Check several workbooks; one that cannot be read is a message, not the end of the run."""
+    checked: list[CheckedWorkbook] = []
+    combined = ValidationResult()
+    problems: list[str] = []
+    for path in paths:
+        try:
+            result = check_workbook(path, rules, as_of, limits=limits, progress=progress)
+        except BoardpackError as error:
+            problems.append(str(error))
+            continue
+        combined.files.append(str(path))
+        checked.append(result)
+        combined.extend(result.result.findings)
+    return checked, combined, problems
