@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped rules, a fixed as-of date, and a workbook builder."""
+"""Shared fixtures: the shipped rules, a fixed as-of date, a workbook builder and the corpus."""
 
 from __future__ import annotations
 
@@ -98,3 +98,66 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+# --- The shared corpus of real spreadsheets ------------------------------------------------
+# It lives beside the repository, at ../shared/corpus, and is not committed (3 MB of other
+# projects' files). A git worktree sits elsewhere, so the main checkout's neighbour counts too.
+
+
+def _checkouts(root: Path) -> list[Path]:
+    """``root``, and the main checkout when ``root`` is a git worktree (its .git is a file)."""
+    checkouts = [root]
+    dot_git = root / ".git"
+    if dot_git.is_file():
+        text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+        if text.startswith("gitdir:"):
+            gitdir = (root / text.removeprefix("gitdir:").strip()).resolve()
+            common = gitdir / "commondir"
+            if common.is_file():
+                repository = (gitdir / common.read_text(encoding="utf-8").strip()).resolve()
+                checkouts.append(repository.parent)
+    return checkouts
+
+
+CORPUS_PLACES = [checkout.parent / "shared" / "corpus" for checkout in _checkouts(ROOT)]
+CORPUS = next((place for place in CORPUS_PLACES if (place / "SHA256SUMS").is_file()), None)
+
+
+def corpus_checksums(folder: Path) -> dict[str, str]:
+    """File name -> SHA-256, as the corpus's SHA256SUMS lists them: the corpus's contents."""
+    listed = (line.split(maxsplit=1) for line in (folder / "SHA256SUMS").read_text().splitlines())
+    return {name.strip().lstrip("*"): digest for digest, name in listed}
+
+
+def in_ci() -> bool:
+    """CI systems (GitHub Actions, GitLab, most others) set CI=true."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The corpus folder. Missing, it fails the test in CI and skips it elsewhere, saying why."""
+    if CORPUS is None:
+        reason = (
+            f"the shared corpus is not at {' or '.join(map(str, CORPUS_PLACES))}: "
+            "put the shared folder (shared/corpus with its SHA256SUMS) beside the repository"
+        )
+        if in_ci():
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    return CORPUS
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking ``corpus_file`` runs once per corpus file; with no corpus, once, to skip
+    (or fail in CI) through the ``corpus`` fixture rather than collect nothing."""
+    if "corpus_file" in metafunc.fixturenames:
+        names = sorted(corpus_checksums(CORPUS)) if CORPUS else []
+        metafunc.parametrize("corpus_file", names or ["no-corpus"], indirect=True)
+
+
+@pytest.fixture
+def corpus_file(request: pytest.FixtureRequest, corpus: Path) -> Path:
+    """One file of the corpus (see ``pytest_generate_tests``)."""
+    return corpus / request.param

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import zipfile
 
 from conftest import ROOT
 
@@ -20,3 +22,26 @@ def test_mypy_is_clean() -> None:
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# An absolute path to a folder on one machine ("/" then work, root, home, tmp or Users):
+# a test that reads from one collects or finds nothing on any other checkout.
+_MACHINE_PATH = re.compile(rb"""(?:^|[\s"'(=:,\[])/(?:work|root|home|tmp|Users)(?:/|\b)""", re.M)
+
+
+def test_no_absolute_machine_path_in_the_repository() -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    found = []
+    for name in filter(None, listed):
+        path = ROOT / name
+        if not path.is_file():
+            continue  # deleted in the working tree, not yet committed
+        parts = [(name, path.read_bytes())]
+        if zipfile.is_zipfile(path):  # workbooks and templates: their XML parts too
+            with zipfile.ZipFile(path) as package:
+                parts += [(f"{name}:{inner}", package.read(inner)) for inner in package.namelist()]
+        found += [where for where, data in parts if _MACHINE_PATH.search(data)]
+    assert found == []

@@ -145,9 +145,9 @@ _VBA_RELATIONSHIP = (
 
 
 @pytest.fixture
-def macro_plan(tmp_path: Path) -> Path:
+def macro_plan(corpus: Path, tmp_path: Path) -> Path:
     """A plan saved as .xlsm, carrying the real VBA project of a corpus macro workbook."""
-    with zipfile.ZipFile("/work/shared/corpus/xlsxwriter__macro01.xlsm") as source:
+    with zipfile.ZipFile(corpus / "xlsxwriter__macro01.xlsm") as source:
         vba = source.read("xl/vbaProject.bin")
     plain = write_plan(tmp_path / "plain.xlsx", [action_row()])
     path = tmp_path / "plan.xlsm"

@@ -38,12 +38,6 @@ from generator.read.guard import (
 from tests import hostile
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-CORPUS = Path("/work/shared/corpus")
-CORPUS_FILES = sorted(
-    path
-    for path in CORPUS.glob("*")
-    if path.is_file() and path.name not in ("SOURCES.md", "SHA256SUMS")
-)
 
 
 def refusal(path: Path, limits: Limits = DEFAULT_LIMITS) -> UnreadableWorkbook:
@@ -159,13 +153,13 @@ def test_text_in_a_workbook_name_says_it_is_text(tmp_path: Path) -> None:
         ("calamine__issue_174.xlsx", WorkbookKind.XLSX),
     ],
 )
-def test_kinds_from_the_corpus(name: str, kind: WorkbookKind) -> None:
-    assert inspect_workbook_file(CORPUS / name) is kind
+def test_kinds_from_the_corpus(corpus: Path, name: str, kind: WorkbookKind) -> None:
+    assert inspect_workbook_file(corpus / name) is kind
 
 
-def test_kind_ignores_the_file_name(tmp_path: Path) -> None:
+def test_kind_ignores_the_file_name(corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "plan.csv"
-    path.write_bytes((CORPUS / "calamine__date.xls").read_bytes())
+    path.write_bytes((corpus / "calamine__date.xls").read_bytes())
     assert inspect_workbook_file(path) is WorkbookKind.XLS
 
 
@@ -197,22 +191,21 @@ def test_only_office_open_xml_is_for_openpyxl() -> None:
         ("poi__poc-xmlbomb-empty.xlsx", UnsafeWorkbook),
     ],
 )
-def test_refusals_from_the_corpus(name: str, expected: type) -> None:
-    assert type(refusal(CORPUS / name)) is expected
+def test_refusals_from_the_corpus(corpus: Path, name: str, expected: type) -> None:
+    assert type(refusal(corpus / name)) is expected
 
 
-def test_workbook_settings_protection_is_not_encryption() -> None:
+def test_workbook_settings_protection_is_not_encryption(corpus: Path) -> None:
     """A structure-protection password leaves the file readable."""
-    path = CORPUS / "poi__workbookProtection-workbook_password-2013.xlsx"
+    path = corpus / "poi__workbookProtection-workbook_password-2013.xlsx"
     assert inspect_workbook_file(path) is WorkbookKind.XLSX
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=[path.name for path in CORPUS_FILES])
-def test_every_corpus_file_gets_a_kind_or_a_refusal(path: Path) -> None:
+def test_every_corpus_file_gets_a_kind_or_a_refusal(corpus_file: Path) -> None:
     try:
-        assert isinstance(inspect_workbook_file(path), WorkbookKind)
+        assert isinstance(inspect_workbook_file(corpus_file), WorkbookKind)
     except UnreadableWorkbook as error:
-        assert str(error).startswith(f"{path}: ")
+        assert str(error).startswith(f"{corpus_file}: ")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -224,12 +217,13 @@ def test_every_corpus_file_gets_a_kind_or_a_refusal(path: Path) -> None:
     flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=8),
 )
 def test_damaged_bytes_never_escape_as_other_errors(
+    corpus: Path,
     tmp_path_factory: pytest.TempPathFactory,
     source: str,
     cut: float,
     flips: list[tuple[float, int]],
 ) -> None:
-    data = bytearray((CORPUS / source).read_bytes())
+    data = bytearray((corpus / source).read_bytes())
     for where, value in flips:
         data[int(where * (len(data) - 1))] = value
     data = data[: max(1, int(len(data) * cut))] if cut < 0.98 else data
@@ -312,8 +306,8 @@ def test_too_many_parts(tmp_path: Path) -> None:
     assert inspect_workbook_file(path, Limits(max_parts=30)) is WorkbookKind.XLSX
 
 
-def test_an_xls_larger_than_the_limit(tmp_path: Path) -> None:
-    path = CORPUS / "calamine__date.xls"
+def test_an_xls_larger_than_the_limit(corpus: Path, tmp_path: Path) -> None:
+    path = corpus / "calamine__date.xls"
     assert type(refusal(path, Limits(max_size=1 * KB))) is UnsafeWorkbook
 
 
