@@ -31,6 +31,7 @@ class ReportRun:
     written: Path | None = None
     pdf: Path | None = None
     warnings: list[Finding] = field(default_factory=list)  # text Word could not hold
+    sending: list[Finding] = field(default_factory=list)  # the Distribution sheet's problems
 
     @property
     def blocked(self) -> bool:
@@ -68,8 +69,9 @@ def make_report(
             raise OutputError(INSTALL_HINT)
 
     checked = check_workbook(workbook, rules, as_of, limits=limits, progress=progress)
-    run = ReportRun(result=checked.result)
-    errors = checked.result.errors
+    # The Distribution sheet belongs to sending: its problems neither block nor appear here.
+    run = ReportRun(result=checked.report_result(), sending=checked.sending_findings())
+    errors = run.result.errors
     if errors and not allow_errors:
         return run
     plan = run.plan = checked.plan
@@ -99,9 +101,7 @@ def make_report(
     )
     # A control character the checks already reported needs no second warning.
     flagged = {
-        (f.sheet, f.row, f.column)
-        for f in checked.result.findings
-        if f.rule == "illegal-characters"
+        (f.sheet, f.row, f.column) for f in run.result.findings if f.rule == "illegal-characters"
     }
     run.warnings = [w for w in report.warnings if (w.sheet, w.row, w.column) not in flagged]
     write_report(report, output)

@@ -23,7 +23,13 @@ from generator.check.formats import FORMATS, render, write_step_summary
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
 from generator.errors import BoardpackError, SendError
-from generator.findings import EXIT_COULD_NOT_RUN
+from generator.findings import (
+    EXIT_COULD_NOT_RUN,
+    EXIT_FINDINGS,
+    Finding,
+    Severity,
+    ValidationResult,
+)
 from generator.model.asof import parse_as_of, today_in_london
 from generator.read.guard import DEFAULT_LIMITS, Limits, parse_size
 from generator.schema.rules import load_rules
@@ -328,12 +334,27 @@ def report(
         click.echo(f"{result.summary()}; see them with: boardpack validate {workbook}", err=True)
     for warning in run.warnings:
         click.echo(f"warning: {warning.describe()}", err=True)
+    if run.sending:
+        click.echo(
+            f"note: the Distribution sheet has {_problems(run.sending)}; they do not affect "
+            f"the report, but will stop sending it; see them with: boardpack validate {workbook}",
+            err=True,
+        )
     written = f"Report written to {run.written}"
     if run.pdf is not None:
         written += f" and {run.pdf}"
     click.echo(written)
     if send_after:
         ctx.invoke(send, report=run.written, workbook=workbook, rules_path=rules_path)
+
+
+def _problems(findings: list[Finding]) -> str:
+    """ "1 error and 2 warnings", leaving out a kind there is none of."""
+    from generator.common.ukdates import plural
+
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    counts = ((errors, "error"), (len(findings) - errors, "warning"))
+    return " and ".join(plural(count, noun) for count, noun in counts if count)
 
 
 def _colour_wanted() -> bool:
@@ -485,7 +506,17 @@ def send(
         cafile=cafile,
         timeout=timeout,
     )
-    fields, distribution = _send_inputs(workbook, rules_path)
+    fields, distribution, problems = _send_inputs(workbook, rules_path, replaced=bool(to))
+    if problems:
+        # The Distribution sheet's problems are sending's to report: each located to its cell.
+        click.echo(render(ValidationResult(problems, [str(workbook)]), "text"), nl=False, err=True)
+        if any(f.severity is Severity.ERROR for f in problems):
+            click.echo(
+                f"boardpack: nothing sent: the Distribution sheet in {workbook} has "
+                f"{_problems(problems)}; correct them, or give the recipients with --to",
+                err=True,
+            )
+            sys.exit(EXIT_FINDINGS)
     outgoing = compose(
         report,
         pdf=pdf,
@@ -518,15 +549,17 @@ def send(
 
 
 def _send_inputs(
-    workbook: Path | None, rules_path: Path | None
-) -> tuple[ReportFields | None, list[Recipient]]:
-    """The Report sheet's fields and the Distribution list, when a workbook is given."""
+    workbook: Path | None, rules_path: Path | None, *, replaced: bool
+) -> tuple[ReportFields | None, list[Recipient], list[Finding]]:
+    """The Report sheet's fields, the Distribution list and its problems, when a workbook is
+    given (the problems only when the list is used, not ``replaced`` by --to)."""
     if workbook is None:
-        return None, []
+        return None, [], []
     from generator.pipeline import check_workbook
 
-    plan = check_workbook(workbook, load_rules(rules_path), today_in_london()).plan
-    return plan.report, plan.distribution
+    checked = check_workbook(workbook, load_rules(rules_path), today_in_london())
+    plan = checked.plan
+    return plan.report, plan.distribution, [] if replaced else checked.sending_findings()
 
 
 def _interactive() -> bool:

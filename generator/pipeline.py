@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check.validate import Validated, validate
+from generator.common.matching import fold, spellings
 from generator.common.progress import NO_PROGRESS, Progress, count
 from generator.errors import BoardpackError, UnreadableWorkbook
-from generator.findings import ValidationResult
+from generator.findings import Finding, ValidationResult
 from generator.model.build import build_plan, read_report_fields
 from generator.model.plan import Plan, ReportFields
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.workbook import Workbook, read_workbook
 from generator.read.xlsx_xml import XlsxCells
 from generator.schema.rules import Rules
+
+DISTRIBUTION_SHEET = "Distribution"
 
 
 @dataclass
@@ -33,6 +36,33 @@ class CheckedWorkbook:
     validated: Validated
     rules: Rules
     report_fields: ReportFields
+
+    def sending_findings(self) -> list[Finding]:
+        """Findings about the Distribution sheet: they matter to ``send``, never to ``report``."""
+        sheets = self._sending_sheets()
+        return [f for f in self.result.findings if fold(f.sheet) in sheets]
+
+    def report_result(self) -> ValidationResult:
+        """The findings that bear on the report: every one except the Distribution sheet's.
+
+        A mistyped address is a problem for sending the paper, not for writing it, and
+        an address is personal data that has no place in a published paper.
+        """
+        sheets = self._sending_sheets()
+        return ValidationResult(
+            findings=[f for f in self.result.findings if fold(f.sheet) not in sheets],
+            files=list(self.result.files),
+        )
+
+    def _sending_sheets(self) -> set[str]:
+        spec = self.rules.sheets.get(DISTRIBUTION_SHEET)
+        if spec is None:
+            return set()
+        names = set(spellings(spec.name, spec.aliases))
+        table = self.workbook.tables.get(DISTRIBUTION_SHEET)
+        if table is not None:
+            names.add(fold(table.sheet))
+        return names
 
     @functools.cached_property
     def plan(self) -> Plan:

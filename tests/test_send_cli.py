@@ -401,8 +401,10 @@ def test_an_injecting_distribution_address_is_refused(
         tmp_path / "plan.xlsx",
         [("Mallory", "mallory@council.example\nBcc: everyone@elsewhere.example", "")],
     )
-    result = run(["send", str(report_docx), "--workbook", str(plan), *via(plain_server.port)], 2)
-    assert result.stderr.startswith("boardpack: Distribution: ")
+    # Refused as a finding located to its cell (exit 1), before the mailer's own guard.
+    result = run(["send", str(report_docx), "--workbook", str(plan), *via(plain_server.port)], 1)
+    assert "Distribution!B2 (Email)" in result.stderr
+    assert "boardpack: nothing sent: the Distribution sheet" in result.stderr
     assert plain_server.received == []
 
 

@@ -83,6 +83,24 @@ def test_cross_field_rules(tmp_path: Path, rules: Rules) -> None:
     ]
 
 
+def test_only_open_actions_go_stale(tmp_path: Path, rules: Rules) -> None:
+    old = dt.date(2026, 6, 1)
+    path = write_plan(
+        tmp_path / "plan.xlsx",
+        [
+            action_row({"Ref": "A1", "Status": "Blue", "Completed date": old, "Last updated": old}),
+            action_row(
+                {"Ref": "A2", "Status": "Amber", "Progress update": "x", "Last updated": old}
+            ),
+            action_row({"Ref": "A3", "Last updated": old}),
+        ],
+    )
+    assert [row[:2] for row in findings(path, rules)] == [
+        ["N3", "stale-update"],
+        ["N4", "stale-update"],
+    ]
+
+
 def test_due_today_is_not_overdue(tmp_path: Path, rules: Rules) -> None:
     path = write_plan(tmp_path / "plan.xlsx", [action_row({"Due date": AS_OF})])
     checked = check_workbook(path, rules, AS_OF)

@@ -344,8 +344,16 @@ PROBLEM_ROWS: list[list[Any]] = [
     _problem("", lead=""),  # row 15
     _problem("PR-12", section="", due=None),  # row 16
     _problem("PR-13", action="", status=""),  # row 17
+    # Row 18: Blue and last updated in March, which is not stale: it is done.
     _problem("PR-14", status="Blue", update="Done.", updated=D("2026-03-02")),  # row 18
-    _problem("PR-15", due=D("2026-12-31"), revised=D("2026-10-31"), status="Red", update=""),
+    _problem(
+        "PR-15",
+        due=D("2026-12-31"),
+        revised=D("2026-10-31"),
+        status="Red",
+        update="",
+        updated=D("2026-03-02"),
+    ),  # row 19
     _problem("PR-16", status="Blue", completed=D("2027-02-01"), update="Done."),  # row 20
     _problem("PR-17", due=D("2026-06-30")),  # row 21
     _problem("PR-18", section="Early Help", completed=D("2026-10-01")),  # row 22

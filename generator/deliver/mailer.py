@@ -242,8 +242,11 @@ def distribution_addresses(recipients: Iterable[Recipient]) -> tuple[list[Addres
                     "so is not sent the report"
                 )
             continue
-        name = _one_line(recipient.name)
-        addresses.append(make_address(name, recipient.email.strip(), "Distribution"))
+        # "Eleanor Brazil <ebrazil@example.org>", as Outlook copies it, is read as written;
+        # the Name column, when filled, still names the person.
+        typed = parse_address(recipient.email, "Distribution")
+        name = _one_line(recipient.name) or typed.display_name
+        addresses.append(make_address(name, typed.addr_spec, "Distribution"))
     return addresses, warnings
 
 
