@@ -15,18 +15,18 @@ parser reads the part later.
 
 from __future__ import annotations
 
-import array
 import enum
 import re
 import stat
 import struct
-import sys
 import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
+
+import olefile
 
 from generator.errors import (
     DamagedWorkbook,
@@ -638,8 +638,6 @@ def _check_xml_prolog(path: Path, name: str, head: bytes) -> str | None:
 # --- OLE2 compound files: .xls, and encrypted .xlsx/.xlsb --------------------------------
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_END_OF_CHAIN = 0xFFFFFFFE
-_LAST_SECTOR = 0xFFFFFFFA
 _OLE2_PASSWORD = (
     "is password-protected; remove the password in Excel (File > Info > Protect Workbook > "
     "Encrypt with Password) and save it again"
@@ -648,6 +646,7 @@ _DAMAGED_OLE2 = (
     "is damaged (its internal structure cannot be read); ask for the file again, "
     "or open it in Excel and save it as .xlsx"
 )
+_BIFF_HEAD = 8 * KB
 
 
 def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
@@ -657,18 +656,15 @@ def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
             f"{path}: is larger than {format_size(limits.max_size)}; "
             "if the workbook is genuine, raise the limit with --max-size"
         )
-    try:
-        compound = _CompoundFile(file, size)
-        names = set(compound.entries)
-        if "encryptedpackage" in names or "encryptioninfo" in names:
+    compound = _open_compound_file(path, file)
+    names = compound.root_names
+    if "encryptedpackage" in names or "encryptioninfo" in names:
+        raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
+    stream = next((name for name in ("workbook", "book") if name in names), None)
+    if stream is not None:
+        if _biff_is_encrypted(compound.head(path, stream, _BIFF_HEAD)):
             raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
-        stream = next((name for name in ("workbook", "book") if name in names), None)
-        if stream is not None:
-            if _biff_is_encrypted(compound.read_head(stream, 8 * KB)):
-                raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
-            return WorkbookKind.XLS
-    except _OLE2Damaged:
-        raise DamagedWorkbook(f"{path}: {_DAMAGED_OLE2}") from None
+        return WorkbookKind.XLS
     if "worddocument" in names:
         raise NotAWorkbook(
             f"{path}: is a Word 97-2003 document, not a workbook; {_GIVE_THE_WORKBOOK}"
@@ -682,119 +678,38 @@ def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
     )
 
 
-class _OLE2Damaged(Exception):
-    """The compound file's structure is inconsistent."""
-
-
+@dataclass
 class _CompoundFile:
-    """Just enough of an OLE2 compound file reader to list streams and read a stream's head.
+    """An OLE2 compound file opened by olefile, with the names of its top-level streams."""
 
-    Every table and chain is bounded by the size of the file, so a hostile file with looping
-    chains or absurd counts can neither keep it busy nor make it allocate much.
-    """
+    ole: olefile.OleFileIO
+    root_names: frozenset[str]
 
-    def __init__(self, file: BinaryIO, size: int) -> None:
-        self._file = file
-        header = self._read_at(0, 512)
-        sector_shift, mini_shift = struct.unpack_from("<HH", header, 30)
-        if sector_shift not in (9, 12) or mini_shift != 6:
-            raise _OLE2Damaged
-        self._sector_size = 1 << sector_shift
-        self._per_sector = self._sector_size // 4
-        self._sector_count = max(size - 512, 0) // self._sector_size + 1
-        first_directory, _, self._mini_cutoff, first_mini_fat = struct.unpack_from(
-            "<IIII", header, 48
-        )
-        first_difat, _ = struct.unpack_from("<II", header, 68)
-        fat_needed = -(-self._sector_count // self._per_sector)
-        fat_sectors = [s for s in struct.unpack_from("<109I", header, 76) if s <= _LAST_SECTOR]
-        difat_seen = 0
-        sector = first_difat
-        while sector <= _LAST_SECTOR and len(fat_sectors) < fat_needed:
-            difat_seen += 1
-            if difat_seen > fat_needed:
-                raise _OLE2Damaged
-            entries = self._entries(sector)
-            fat_sectors.extend(s for s in entries[:-1] if s <= _LAST_SECTOR)
-            sector = entries[-1]
-        self._fat = self._table(fat_sectors[:fat_needed])
-        directory = b"".join(self._sector(s) for s in self._chain(first_directory, self._fat))
-        self.entries: dict[str, tuple[int, int]] = {}
-        self._mini_stream = (_END_OF_CHAIN, 0)
-        for offset in range(0, len(directory) - 127, 128):
-            name_bytes, entry_type = struct.unpack_from("<HB", directory, offset + 64)
-            if entry_type not in (1, 2, 5) or not 2 <= name_bytes <= 64:
-                continue
-            name = directory[offset : offset + name_bytes - 2].decode("utf-16-le", "replace")
-            start, length = struct.unpack_from("<IQ", directory, offset + 116)
-            if self._sector_size == 512:
-                length &= 0xFFFFFFFF  # version 3 files leave the high half undefined
-            if entry_type == 5:
-                self._mini_stream = (start, length)
-            self.entries.setdefault(name.lower(), (start, length))
-        self._first_mini_fat = first_mini_fat
+    def head(self, path: Path, name: str, limit: int) -> bytes:
+        """The first ``limit`` bytes of the top-level stream ``name`` (lower case)."""
+        try:
+            entry = self.ole.direntries[self.ole._find([name])]
+            # olefile's openstream reads a whole stream into memory; a stream held in
+            # ordinary sectors is read only as far as ``limit`` through its sector chain.
+            if entry.size >= self.ole.minisectorcutoff:
+                stream = self.ole._open(entry.isectStart, min(entry.size, limit), force_FAT=True)
+            else:
+                stream = self.ole.openstream([name])
+            return bytes(stream.read(limit))
+        except Exception:  # olefile parsing untrusted bytes: any failure is the file's
+            raise DamagedWorkbook(f"{path}: {_DAMAGED_OLE2}") from None
 
-    def read_head(self, name: str, limit: int) -> bytes:
-        """The first ``limit`` bytes of the stream called ``name`` (lower case)."""
-        start, length = self.entries[name]
-        wanted = min(length, limit)
-        parts: list[bytes] = []
-        if length >= self._mini_cutoff:
-            for sector in self._chain(start, self._fat, -(-wanted // self._sector_size)):
-                parts.append(self._sector(sector))
-            return b"".join(parts)[:wanted]
-        # Small streams live in the mini stream, in 64-byte sectors with their own table.
-        mini_start, mini_length = self._mini_stream
-        container = self._chain(mini_start, self._fat, -(-mini_length // self._sector_size))
-        mini_count = len(container) * (self._sector_size // 64)
-        mini_fat_sectors = self._chain(
-            self._first_mini_fat, self._fat, -(-mini_count // self._per_sector)
-        )
-        mini_fat = self._table(mini_fat_sectors)
-        per_container = self._sector_size // 64
-        for mini in self._chain(start, mini_fat, -(-wanted // 64)):
-            if mini >= mini_count:
-                raise _OLE2Damaged
-            offset = (container[mini // per_container] + 1) * self._sector_size
-            parts.append(self._read_at(offset + (mini % per_container) * 64, 64))
-        return b"".join(parts)[:wanted]
 
-    def _table(self, sectors: list[int]) -> array.array[int]:
-        table = array.array("I")
-        for sector in sectors:
-            table.frombytes(self._sector(sector))
-        if sys.byteorder == "big":
-            table.byteswap()
-        return table
-
-    def _entries(self, sector: int) -> tuple[int, ...]:
-        return struct.unpack(f"<{self._per_sector}I", self._sector(sector))
-
-    def _chain(self, start: int, table: array.array[int], limit: int | None = None) -> list[int]:
-        """The sectors of a chain, stopping after ``limit`` of them."""
-        chain: list[int] = []
-        most = self._sector_count if limit is None else min(limit, self._sector_count)
-        sector = start
-        while sector <= _LAST_SECTOR and len(chain) < most:
-            if sector >= len(table):
-                raise _OLE2Damaged
-            chain.append(sector)
-            sector = table[sector]
-        if limit is None and sector <= _LAST_SECTOR:
-            raise _OLE2Damaged  # a chain longer than the file: it loops
-        return chain
-
-    def _sector(self, sector: int) -> bytes:
-        if sector >= self._sector_count:
-            raise _OLE2Damaged
-        return self._read_at((sector + 1) * self._sector_size, self._sector_size)
-
-    def _read_at(self, offset: int, length: int) -> bytes:
-        self._file.seek(offset)
-        data = self._file.read(length)
-        if len(data) != length:
-            raise _OLE2Damaged
-        return data
+def _open_compound_file(path: Path, file: BinaryIO) -> _CompoundFile:
+    """Open the compound file with olefile, which checks its sector chains for loops and
+    bounds every table by the file's size; any failure there is a damaged file."""
+    file.seek(0)
+    try:
+        ole = olefile.OleFileIO(file)
+        names = frozenset(entry[0].lower() for entry in ole.listdir(streams=True, storages=True))
+    except Exception:  # olefile parsing untrusted bytes: any failure is the file's
+        raise DamagedWorkbook(f"{path}: {_DAMAGED_OLE2}") from None
+    return _CompoundFile(ole, names)
 
 
 _BIFF_FILEPASS = 0x002F
