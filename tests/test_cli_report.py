@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
+import freezegun
 import pytest
 from click.testing import CliRunner
 from conftest import action_row, write_plan
@@ -83,11 +86,36 @@ def test_previous_workbook_adds_the_changes(tmp_path: Path, run_cli) -> None:
     assert moved[1][3:5] == ["Green", "Amber"]
 
 
-def test_same_workbook_and_date_give_the_same_bytes(tmp_path: Path, run_cli) -> None:
+# Two clocks decades and time zones apart: a timestamp taken from either shows in the bytes.
+CLOCKS = [("2001-02-03 04:05:06", -11), ("2031-10-29 23:59:58", +14)]
+
+
+def clock_stamp() -> tuple[int, ...]:
+    """What zipfile stamps on an entry written now: the clock as the package writers see it."""
+    with zipfile.ZipFile(io.BytesIO(), "w") as archive:
+        archive.writestr("probe", b"")
+        return archive.getinfo("probe").date_time
+
+
+def test_same_workbook_and_date_give_the_same_bytes_under_any_clock(tmp_path: Path) -> None:
     plan = plan_with(tmp_path)
-    for name in ("one.docx", "two.docx"):
-        assert run_cli("report", str(plan), "-o", name, "--as-of", AS_OF).returncode == 0
-    assert (tmp_path / "one.docx").read_bytes() == (tmp_path / "two.docx").read_bytes()
+    built, stamps = [], []
+    for number, (now, hours) in enumerate(CLOCKS):
+        output = tmp_path / f"report-{number}.docx"
+        with freezegun.freeze_time(now, tz_offset=hours):
+            stamps.append(clock_stamp())
+            result = CliRunner().invoke(
+                main, ["report", str(plan), "-o", str(output), "--as-of", AS_OF]
+            )
+        assert result.exit_code == 0, result.output
+        built.append(output.read_bytes())
+    assert stamps[0] != stamps[1], "the two clocks must differ where zip entries would show it"
+    with zipfile.ZipFile(io.BytesIO(built[0])) as package:
+        entries = package.infolist()
+    assert len(entries) > 5
+    # The zip epoch, not either clock; and no extra field (where a Unix timestamp could hide).
+    assert {(entry.date_time, entry.extra) for entry in entries} == {((1980, 1, 1, 0, 0, 0), b"")}
+    assert built[0] == built[1]
 
 
 def test_writing_over_the_workbook_is_refused(tmp_path: Path, run_cli) -> None:
