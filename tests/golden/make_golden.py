@@ -8,6 +8,7 @@ Run ``python tests/golden/make_golden.py`` to rebuild them, then
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,8 @@ CASES = {
 
 
 if __name__ == "__main__":
+    # With a folder argument (used by the tests) the workbooks go there instead.
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
     for name, build in CASES.items():
-        build().save(HERE / f"{name}.xlsx")
+        build().save(folder / f"{name}.xlsx")
         print(f"wrote {name}.xlsx")
