@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cerberus import Validator
+from generator.schema.linear_regex import LinearValidator
 
 # Rules whose verdict depends only on a value's type, nothing-ness and emptiness.
 _SHAPE_ONLY = frozenset(("required", "nullable", "empty", "type", "meta"))
@@ -79,7 +79,7 @@ class SchemaCheck:
     def __init__(self, schema: Mapping[str, Mapping[str, Any]]) -> None:
         self.schema = {field: dict(rules) for field, rules in schema.items()}
         self.fields = tuple(self.schema)
-        self._validator = Validator(self.schema, allow_unknown=True)
+        self._validator = LinearValidator(self.schema, allow_unknown=True)
         self._classes = tuple((f, classifier(self.schema[f])) for f in self.fields)
         self._answers: dict[Any, bool] = {}
 

@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cerberus import SchemaError, Validator
+from cerberus import SchemaError
 
 from generator import __version__
 from generator.common.matching import fold
 from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
 from generator.findings import Severity
+from generator.schema.linear_regex import (
+    LinearValidator,
+    PatternError,
+    compile_pattern,
+    patterns_in,
+)
 from generator.schema.status import Status, StatusKey
 
 COLUMN_TYPES = ("text", "date", "status", "number")
@@ -31,6 +37,14 @@ COMPARE_OPS = ("<", "<=", ">", ">=")
 #: The pseudo-column a rule may compare: Revised due date if given, else Due date.
 EFFECTIVE_DUE = "effective due date"
 AS_OF = "as_of"
+
+# A rules file is written by hand: the shipped one is about 10 KB and 600 values. These caps
+# are far above any real one and far below what would keep a laptop busy (a YAML "billion
+# laughs" of aliases, a file nested thousands deep, a 50 MB file of pure-Python parsing).
+MAX_RULES_BYTES = 1024 * 1024
+MAX_ALIASES = 100
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
 
 _SEVERITY = {"type": "string", "allowed": ["error", "warning"], "required": True}
 _RULE_BASE = {
@@ -260,11 +274,17 @@ def load_rules(path: Path | None = None) -> Rules:
     """Read and check a rules file (the shipped rules.yaml when ``path`` is None)."""
     source = Path(path) if path is not None else default_rules_path()
     try:
-        raw = source.read_bytes()
+        with source.open("rb") as file:
+            raw = file.read(MAX_RULES_BYTES + 1)
     except FileNotFoundError:
         raise BadRulesFile(f"{source}: no such rules file") from None
     except OSError as error:
         raise BadRulesFile(f"{source}: cannot read the rules file ({error.strerror})") from None
+    if len(raw) > MAX_RULES_BYTES:
+        raise BadRulesFile(
+            f"{source}: is larger than {MAX_RULES_BYTES // (1024 * 1024)} MB, far more than any "
+            "rules file needs (the shipped one is about 10 KB); check it is the right file"
+        )
     digest = hashlib.sha256(raw).hexdigest()
     checked = _read_checked_copy(digest)
     if checked is not None:
@@ -288,8 +308,10 @@ def _parse_and_check(source: Path, raw: bytes) -> Any:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer = _bounded_composer(source)
     try:
-        document = YAML(typ="rt", pure=True).load(text)
+        document = yaml.load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"
@@ -297,8 +319,69 @@ def _parse_and_check(source: Path, raw: bytes) -> Any:
         raise BadRulesFile(f"{source}, {where}: broken YAML ({problem})") from None
     if not isinstance(document, Mapping):
         raise BadRulesFile(f"{source}: expected a YAML mapping with version, status and sheets")
+    _check_expanded_size(source, document)
     _check_shape(source, document)
     return document
+
+
+def _bounded_composer(source: Path) -> Any:
+    """ruamel.yaml's composer, refusing a document nested too deep or with too many aliases.
+
+    Both are checked as the document is built, so neither Python's recursion limit nor the
+    memory of an exponential expansion is ever reached.
+    """
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent
+
+    class BoundedComposer(Composer):
+        aliases = 0
+        nesting = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            if isinstance(event, AliasEvent):
+                self.aliases += 1
+                if self.aliases > MAX_ALIASES:
+                    raise BadRulesFile(
+                        f"{source}, line {line}: more than {MAX_ALIASES} YAML aliases (*name); "
+                        "a rules file needs few, if any: write the values out"
+                    )
+            self.nesting += 1
+            try:
+                if self.nesting > MAX_DEPTH:
+                    raise BadRulesFile(
+                        f"{source}, line {line}: nested more than {MAX_DEPTH} levels deep, "
+                        "which no rules file needs; check the brackets and indentation"
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.nesting -= 1
+
+    return BoundedComposer
+
+
+def _check_expanded_size(source: Path, document: Any) -> None:
+    """Refuse a document whose aliases expand it to more values than any rules file has.
+
+    Walked without recursion and stopped as soon as the budget is spent, so an alias that
+    refers to itself, or one repeated at every level, costs no more than the budget.
+    """
+    budget = MAX_VALUES
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        budget -= 1
+        if budget < 0:
+            raise BadRulesFile(
+                f"{source}: expands to more than {MAX_VALUES:,} values (YAML aliases repeated "
+                "inside each other?), far more than any rules file needs; write the values out"
+            )
+        if isinstance(node, Mapping):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
 
 
 def _cache_dir() -> Path:
@@ -340,7 +423,7 @@ def _keep_checked_copy(digest: str, plain: dict[str, Any]) -> None:
 
 
 def _check_shape(source: Path, document: Mapping[str, Any]) -> None:
-    validator = Validator(META_SCHEMA)
+    validator = LinearValidator(META_SCHEMA)
     if validator.validate(_plain(document)):
         return
     path, problem = _first_error(validator.errors)
@@ -422,14 +505,25 @@ def _rule(entry: Mapping[str, Any]) -> Rule:
 def _check_snippet(
     source: Path, document: Any, path: tuple, schema: Mapping[str, Any], *, one_field: bool
 ) -> None:
-    """Let Cerberus itself judge a snippet: field rules (``one_field``) or a row schema."""
+    """Let Cerberus itself judge a snippet: field rules (``one_field``) or a row schema.
+
+    Every ``regex`` in it must compile with RE2, which runs in time linear in the cell text.
+    """
     try:
-        Validator({"value": dict(schema)} if one_field else dict(schema))
+        LinearValidator({"value": dict(schema)} if one_field else dict(schema))
     except (SchemaError, TypeError, ValueError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
         raise BadRulesFile(
             f"{source}, {_where(document, path)}: not a valid Cerberus rule ({first})"
         ) from None
+    for where, pattern in patterns_in(schema):
+        try:
+            compile_pattern(pattern)
+        except PatternError as error:
+            raise BadRulesFile(
+                f"{source}, {_where(document, (*path, *where))}: the regex {pattern!r} "
+                f"cannot be used ({error})"
+            ) from None
 
 
 def _build(source: Path, document: Mapping[str, Any]) -> Rules:
