@@ -13,7 +13,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.common.atomic import refuse_overwriting_input
-from generator.common.progress import NO_PROGRESS, Progress, count
+from generator.common.plurals import plural
+from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import OutputError
 from generator.findings import Finding, ValidationResult
 from generator.model.plan import Plan
@@ -90,7 +91,7 @@ def make_report(
         changes = compare_plans(earlier, plan)
         provenance["Previous workbook SHA-256"] = earlier.source_sha256
 
-    progress.phase(f"Writing the report: {count(len(plan.actions), 'action')}")
+    progress.phase(f"Writing the report: {plural(len(plan.actions), 'action')}")
     report = build_report(
         plan,
         as_of,

@@ -21,7 +21,10 @@ import click
 from generator import __version__
 from generator.check.formats import FORMATS, render, write_step_summary
 from generator.common.atomic import refuse_overwriting_input
+from generator.common.files import read_text_or_raise
+from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
+from generator.common.sizes import format_size, parse_size
 from generator.errors import BoardpackError, SendError
 from generator.findings import (
     EXIT_COULD_NOT_RUN,
@@ -31,7 +34,7 @@ from generator.findings import (
     ValidationResult,
 )
 from generator.model.asof import parse_as_of, today_in_london
-from generator.read.guard import DEFAULT_LIMITS, Limits, parse_size
+from generator.read.guard import DEFAULT_LIMITS, Limits
 from generator.schema.rules import load_rules
 
 if TYPE_CHECKING:
@@ -323,7 +326,7 @@ def report(
         click.echo(render(result, "text", colour=_colour_wanted()), nl=False, err=True)
         click.echo(
             f"boardpack: no report written: {workbook} has "
-            f"{len(result.errors):,} error{'s' if len(result.errors) != 1 else ''}; "
+            f"{plural(len(result.errors), 'error')}; "
             "fix them, or use --allow-errors to report with a data-quality note",
             err=True,
         )
@@ -488,13 +491,7 @@ def send(
     The PDF beside the report (board-report.pdf) is attached too. The password comes only
     from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
     """
-    from generator.deliver.mailer import (
-        compose,
-        read_body_file,
-        send_message,
-        smtp_settings,
-        write_eml,
-    )
+    from generator.deliver.mailer import compose, send_message, smtp_settings, write_eml
 
     settings = smtp_settings(
         os.environ,
@@ -526,7 +523,7 @@ def send(
         distribution=distribution,
         report=fields,
         subject=subject,
-        body=read_body_file(body_file) if body_file else None,
+        body=read_text_or_raise(body_file, SendError) if body_file else None,
         sender=settings.sender,
         draft=eml is not None and not dry_run,
     )
@@ -538,14 +535,14 @@ def send(
         refuse_overwriting_input(eml, report, *(p for p in (pdf, workbook) if p))
         write_eml(outgoing.message, eml, outgoing.bcc)
         click.echo(
-            f"Wrote {eml}: an unsent draft to {_count(len(outgoing.envelope))}; "
+            f"Wrote {eml}: an unsent draft to {plural(len(outgoing.envelope), 'recipient')}; "
             "open it in your mail client to check and send it."
         )
     else:
         if settings.user and not settings.password:
             settings = replace(settings, password=_ask_password(settings.user))
         sent = send_message(outgoing.message, settings, outgoing.envelope)
-        click.echo(f"Sent to {_count(len(sent.accepted))} via {sent.server}.")
+        click.echo(f"Sent to {plural(len(sent.accepted), 'recipient')} via {sent.server}.")
 
 
 def _send_inputs(
@@ -580,7 +577,7 @@ def _ask_password(user: str) -> str:
 
 def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
     """What --dry-run prints: who, what and how, with sizes people can read."""
-    from generator.deliver.mailer import human_size, message_size
+    from generator.deliver.mailer import message_size
 
     lines = ["Dry run: nothing sent."]
     if outgoing.message["From"]:
@@ -592,13 +589,9 @@ def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
         ]
     lines.append(f"Subject: {outgoing.subject}")
     lines.append("Attachments:")
-    lines += [f"  {a.filename} ({human_size(a.size)})" for a in outgoing.attachments]
-    lines.append(f"Message size: {human_size(message_size(outgoing.message))}")
+    lines += [f"  {a.filename} ({format_size(a.size)})" for a in outgoing.attachments]
+    lines.append(f"Message size: {format_size(message_size(outgoing.message))}")
     if settings.host:
         login = f", as {settings.user}" if settings.user else ""
         lines.append(f"Server:  {settings.server} ({settings.security}{login})")
     click.echo("\n".join(lines))
-
-
-def _count(recipients: int) -> str:
-    return f"{recipients} recipient" + ("" if recipients == 1 else "s")

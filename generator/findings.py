@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.common.plurals import plural
+
 #: The keys of a finding in JSON output, in order. This is a documented, stable schema.
 FINDING_KEYS = (
     "file",
@@ -112,10 +114,6 @@ class ValidationResult:
     def summary(self) -> str:
         """ "2 errors and 3 warnings in 1 workbook"."""
         return (
-            f"{_count(len(self.errors), 'error')} and "
-            f"{_count(len(self.warnings), 'warning')} in {_count(len(self.files), 'workbook')}"
+            f"{plural(len(self.errors), 'error')} and "
+            f"{plural(len(self.warnings), 'warning')} in {plural(len(self.files), 'workbook')}"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from generator.check.validate import Validated, validate
 from generator.common.matching import fold, spellings
-from generator.common.progress import NO_PROGRESS, Progress, count
+from generator.common.plurals import plural
+from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import BoardpackError, UnreadableWorkbook
 from generator.findings import Finding, ValidationResult
 from generator.model.build import build_plan, read_report_fields
@@ -99,7 +100,7 @@ def check_workbook(
     inspection = inspect_workbook(path, limits)
     kind = inspection.kind
     workbook = read_workbook(path, rules, fmt=kind.value)
-    progress.phase(f"Checking {count(len(workbook.actions.row_numbers), 'action')}")
+    progress.phase(f"Checking {plural(len(workbook.actions.row_numbers), 'action')}")
     extras = None
     if kind.is_office_open_xml:
         from generator.check.validate import CellExtras

@@ -15,10 +15,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.common.a1 import column_letter
 from generator.common.atomic import write_atomically
 from generator.errors import OutputError
 from generator.model.plan import ReportFields
@@ -130,7 +130,7 @@ def _write_headers(sheet: Worksheet, columns: Sequence[tuple[str, str]]) -> None
 
 def _prepare_column(sheet: Worksheet, number: int, name: str, kind: str, key: StatusKey) -> None:
     """Width, wrapping and Excel's own checks for one column, down to ``LAST_ROW``."""
-    letter = get_column_letter(number)
+    letter = column_letter(number)
     cells = f"{letter}2:{letter}{LAST_ROW}"
     dimension = sheet.column_dimensions[letter]
     long_text = name in LONG_TEXT

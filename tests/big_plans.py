@@ -13,6 +13,8 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from generator.common.a1 import column_letter
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -36,10 +38,6 @@ _COMPLETED = _serial(dt.date(2026, 10, 1))
 _UPDATED = _serial(dt.date(2026, 11, 1))
 
 
-def _column(index: int) -> str:
-    return chr(65 + index)  # plans here are narrower than 26 columns
-
-
 def _text_cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
@@ -49,7 +47,7 @@ def _date_cell(ref: str, serial: int) -> str:
 
 
 def _header_row(headers: Sequence[str]) -> str:
-    cells = "".join(_text_cell(f"{_column(i)}1", name) for i, name in enumerate(headers))
+    cells = "".join(_text_cell(f"{column_letter(i + 1)}1", name) for i, name in enumerate(headers))
     return f'<row r="1">{cells}</row>'
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import docx
 
+from generator.common.a1 import column_letter
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -77,23 +79,14 @@ DATA_ROWS = (
 )
 
 
-def _column(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _inline_row(number: int, values: Iterable[str]) -> str:
     cells = "".join(
-        f'<c r="{_column(index)}{number}" t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
-        for index, value in enumerate(values)
+        f'<c r="{column_letter(index)}{number}" t="inlineStr"><is><t>{_escape(value)}</t></is></c>'
+        for index, value in enumerate(values, start=1)
     )
     return f'<row r="{number}">{cells}</row>'
 
@@ -152,7 +145,7 @@ def write_styled_empty_rows(path: Path, n: int = 300_000, columns: int = 14) -> 
 
     This is what a user leaves behind by selecting whole columns and colouring them.
     """
-    letters = [_column(index) for index in range(columns)]
+    letters = [column_letter(index + 1) for index in range(columns)]
     first = len(DATA_ROWS) + 2
 
     def pieces() -> Iterator[str]:

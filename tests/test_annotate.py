@@ -143,7 +143,7 @@ def test_a_file_openpyxl_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_missing_source_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableWorkbook, match="cannot open it"):
+    with pytest.raises(UnreadableWorkbook, match="no such workbook"):
         annotate_workbook(tmp_path / "gone.xlsx", tmp_path / "copy.xlsx", FINDINGS)
 
 

@@ -8,13 +8,13 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.common.matching import ref_key
 from generator.model.changes import (
     PlanChanges,
     StatusChange,
     changes_headline,
     compare_plans,
     describe_direction,
-    normalise_ref,
 )
 from generator.model.plan import Action, Plan, Section
 from generator.schema.status import Status, StatusKey
@@ -80,11 +80,13 @@ def test_status_changes_in_section_then_natural_ref_order() -> None:
     assert not changes.is_empty
 
 
-def test_refs_match_ignoring_case_and_spaces() -> None:
+def test_refs_match_ignoring_case_spaces_and_punctuation() -> None:
     changes = compare_plans(plan(act("qp 07", "Green")), plan(act("QP07 ", "Amber")))
     assert moves(changes) == [("QP07 ", "Green", "Amber", "worse")]
     assert changes.new_actions == [] and changes.removed_actions == []
-    assert normalise_ref(" Qp 0 7\t") == "qp07"
+    retyped = compare_plans(plan(act("QP-07", "Green")), plan(act("QP07", "Green")))
+    assert retyped.new_actions == [] and retyped.removed_actions == []
+    assert ref_key(" Qp 0-7\t") == "qp07"
 
 
 def test_new_and_removed_actions() -> None:
@@ -219,10 +221,10 @@ def test_reopened_action_is_worse_and_not_completed() -> None:
     assert changes.completed == []
 
 
-def test_direction_without_a_key_uses_the_brag_order() -> None:
-    assert StatusChange("Z1", "S", "a", "Red", "Blue").direction == "better"
-    assert StatusChange("Z1", "S", "a", "Green", "Amber").direction == "worse"
-    assert StatusChange("Z1", "S", "a", "Green", "Blue").completed
+def test_direction_follows_the_key() -> None:
+    assert StatusChange("Z1", "S", "a", "Red", "Blue", KEY).direction == "better"
+    assert StatusChange("Z1", "S", "a", "Green", "Amber", KEY).direction == "worse"
+    assert StatusChange("Z1", "S", "a", "Green", "Blue", KEY).completed
 
 
 def test_complete_status_ranks_best_wherever_the_key_lists_it() -> None:
@@ -323,7 +325,7 @@ _plans = st.builds(
 
 def _shared_refs(previous: Plan, current: Plan) -> set[str]:
     def matchable(p: Plan) -> set[str]:
-        return {normalise_ref(a.ref) for a in p.actions} - {""}
+        return {ref_key(a.ref) for a in p.actions} - {""}
 
     return matchable(previous) & matchable(current)
 
@@ -348,8 +350,8 @@ def test_status_changes_never_outnumber_shared_refs(previous: Plan, current: Pla
     changes = compare_plans(previous, current)
     shared = _shared_refs(previous, current)
     assert len(changes.status_changes) <= len(shared)
-    assert {normalise_ref(c.ref) for c in changes.status_changes} <= shared
-    assert not {normalise_ref(a.ref) for a in changes.new_actions} & shared
+    assert {ref_key(c.ref) for c in changes.status_changes} <= shared
+    assert not {ref_key(a.ref) for a in changes.new_actions} & shared
     total_now = sum(t.current_total for t in changes.section_trends)
     total_before = sum(t.previous_total for t in changes.section_trends)
     assert (total_before, total_now) == (len(previous.actions), len(current.actions))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_report_help_has_an_example() -> None:
     assert "boardpack report plan.xlsx -o board-report.docx" in result.output
     for option in ("--as-of", "--template", "--previous", "--allow-errors", "--pdf", "--rules"):
         assert option in result.output
+
+
+def test_a_ref_retyped_without_its_hyphen_is_one_action_to_validate_and_to_changes(
+    tmp_path: Path, run_cli
+) -> None:
+    both = write_plan(tmp_path / "both.xlsx", [action_row(Ref="QP-07"), action_row(Ref="QP07")])
+    checked = run_cli("validate", str(both), "--format", "json", "--as-of", AS_OF)
+    assert [(f["cell"], f["rule"]) for f in json.loads(checked.stdout)] == [("A3", "duplicate-ref")]
+    last_month = write_plan(tmp_path / "october.xlsx", [action_row(Ref="QP-07")])
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row(Ref="QP07", Status="Amber",
+                      **{"Progress update": "Slipped a month"})])  # fmt: skip
+    result = run_cli(
+        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF,
+        "--previous", str(last_month),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    document = open_report((tmp_path / "board-report.docx").read_bytes())
+    titles = [text for _, text in headings(document)]
+    assert "New actions" not in titles and "Removed actions" not in titles
+    moved = rows_of(
+        table_captioned(document, "Actions whose status has changed since the last report")
+    )
+    assert [row[0] for row in moved[1:]] == ["QP07"]

@@ -17,7 +17,7 @@ from conftest import AS_OF, ROOT, action_row, write_plan
 
 from generator.cli import main
 from generator.common import progress
-from generator.common.progress import TerminalProgress, count, wants_progress
+from generator.common.progress import TerminalProgress, wants_progress
 from generator.pipeline import check_workbook
 from generator.schema.rules import Rules
 
@@ -96,11 +96,6 @@ def test_the_core_reports_its_phases(tmp_path: Path, rules: Rules) -> None:
     recorder = Recorder()
     check_workbook(plan, rules, AS_OF, progress=recorder)
     assert recorder.phases == ["Reading plan.xlsx", "Checking 1,200 actions"]
-
-
-def test_count_reads_like_a_person_writes() -> None:
-    assert count(1, "action") == "1 action"
-    assert count(100_000, "action") == "100,000 actions"
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(

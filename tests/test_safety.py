@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.common.sizes import KB, MB
 from generator.errors import (
     DamagedWorkbook,
     FileNotReadable,
@@ -26,14 +27,9 @@ from generator.errors import (
 )
 from generator.read.guard import (
     DEFAULT_LIMITS,
-    GB,
-    KB,
-    MB,
     Limits,
     WorkbookKind,
-    format_size,
     inspect_workbook_file,
-    parse_size,
 )
 from tests import hostile
 
@@ -424,36 +420,3 @@ def test_cell_limit_counts_only_the_span_of_values(tmp_path: Path) -> None:
     path = hostile.write_plain_xlsx(tmp_path / "plan.xlsx")  # 4 rows by 6 columns
     assert inspect_workbook_file(path, Limits(max_cells=24)) is WorkbookKind.XLSX
     assert type(refusal(path, Limits(max_cells=23))) is UnsafeWorkbook
-
-
-# --- Sizes -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "size"),
-    [
-        ("2GB", 2 * GB),
-        ("500MB", 500 * MB),
-        ("500 mb", 500 * MB),
-        ("1.5G", 3 * GB // 2),
-        ("64KiB", 64 * KB),
-        ("750000", 750_000),
-    ],
-)
-def test_parse_size(text: str, size: int) -> None:
-    assert parse_size(text) == size
-
-
-@pytest.mark.parametrize("text", ["", "big", "-1GB", "0", "2 GBs", "1e9"])
-def test_parse_size_refuses_nonsense(text: str) -> None:
-    with pytest.raises(ValueError):
-        parse_size(text)
-
-
-def test_format_size() -> None:
-    assert [format_size(n) for n in (500 * MB, 3 * GB // 2, 12 * KB, 10)] == [
-        "500 MB",
-        "1.5 GB",
-        "12 KB",
-        "10 bytes",
-    ]

@@ -271,9 +271,9 @@ def test_a_big_attachment_is_warned_about_before_sending(tmp_path: Path) -> None
     big = tmp_path / "board-report.docx"
     big.write_bytes(os.urandom(16 * 1024 * 1024))
     result = run(["send", str(big), "--to", "jane@council.example", "--dry-run"], 0)
-    assert "  board-report.docx (16.0 MB)" in result.stdout.splitlines()
+    assert "  board-report.docx (16 MB)" in result.stdout.splitlines()
     assert result.stderr.startswith("Warning: the message is 21.")
-    assert "many mail servers refuse messages over 20.0 MB" in result.stderr
+    assert "many mail servers refuse messages over 20 MB" in result.stderr
 
 
 def test_the_draft_eml_is_unsent_and_complete(

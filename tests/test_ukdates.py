@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from generator.common.ukdates import duration, number, percentages, plural, uk_date
+from generator.common.ukdates import duration, number, percentages, uk_date
 
 
 def test_uk_date() -> None:
@@ -33,13 +33,11 @@ def test_duration(days: int, words: str) -> None:
     assert duration(days) == words
 
 
-def test_numbers_and_plurals() -> None:
+def test_numbers() -> None:
     assert number(20000) == "20,000"
     assert number(90.5) == "90.5"
     assert number(3.0) == "3"
     assert number("n/a") == "n/a"
-    assert plural(1, "action") == "1 action"
-    assert plural(2000, "action") == "2,000 actions"
 
 
 def test_percentages_add_up_to_one_hundred() -> None:

@@ -10,6 +10,7 @@ is read as data only: its macros are neither run nor copied, and the copy is a p
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from collections import defaultdict
@@ -17,14 +18,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.cell import column_index_from_string, quote_sheetname
+from openpyxl.utils.cell import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.common.a1 import column_number
 from generator.common.atomic import refuse_overwriting_input, write_atomically
+from generator.common.files import read_bytes_or_raise
+from generator.common.xmltext import xml_safe
 from generator.errors import OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
 
@@ -74,11 +78,8 @@ def annotate_workbook(source: Path, destination: Path, findings: Sequence[Findin
 
 
 def _load(source: Path) -> openpyxl.Workbook:
-    try:
-        # Opened here, not by openpyxl, so the file is closed even when openpyxl fails.
-        handle = source.open("rb")
-    except OSError as error:
-        raise UnreadableWorkbook(f"{source}: cannot open it ({error.strerror})") from None
+    # Read here, not by openpyxl, so no file is left open when openpyxl fails.
+    handle = io.BytesIO(read_bytes_or_raise(source, UnreadableWorkbook, "workbook"))
     # openpyxl warns about workbook features it drops (data validation extensions, unknown
     # styles); those are about the copy, not the user's data, so they are not shown.
     with handle, warnings.catch_warnings():
@@ -103,7 +104,7 @@ def _target_cell(workbook: openpyxl.Workbook, finding: Finding) -> Cell | None:
     match = _A1.fullmatch(finding.cell.upper())
     if match is None:
         return None
-    column, row = column_index_from_string(match[1]), int(match[2])
+    column, row = column_number(match[1]), int(match[2])
     if row > _MAX_ROW or column > _MAX_COLUMN:
         return None
     cell = sheet.cell(row=row, column=column)
@@ -185,7 +186,7 @@ def _put_text(sheet: Worksheet, row: int, column: int, text: str) -> None:
 
 def _cell_text(text: str) -> str:
     """``text`` as Excel can store it: no control characters, within the cell size limit."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    text = xml_safe(text)
     if len(text) > _EXCEL_CELL_LIMIT:
         text = text[: _EXCEL_CELL_LIMIT - 1] + "…"
     return text

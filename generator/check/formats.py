@@ -15,6 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from generator.common.a1 import cell_column
+from generator.common.plurals import plural
+from generator.common.xmltext import xml_safe
 from generator.findings import FINDING_KEYS, Finding, Severity, ValidationResult
 
 #: The names ``--format`` accepts, the default first.
@@ -38,8 +41,6 @@ _RESET = "\033[0m"
 # Cell text is data: a control character or a bidi override in a workbook must not reach
 # a terminal or a log as a command, so these are shown as visible escapes instead.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_COLUMN_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def render(
@@ -71,7 +72,7 @@ def ordered(result: ValidationResult) -> list[Finding]:
             f.severity is not Severity.ERROR,
             f.row is not None,
             f.row or 0,
-            _column_number(f.cell),
+            cell_column(f.cell),
         ),
     )
 
@@ -123,10 +124,7 @@ def _rule_counts(findings: Iterable[Finding]) -> list[str]:
     """``stale-update: 5,000 warnings`` for each rule, errors first, then the commonest."""
     counts = Counter((finding.rule, finding.severity) for finding in findings)
     ranked = sorted(counts.items(), key=lambda item: (item[0][1] is not Severity.ERROR, -item[1]))
-    return [
-        f"{rule}: {count:,} {severity}{'' if count == 1 else 's'}"
-        for (rule, severity), count in ranked
-    ]
+    return [f"{rule}: {plural(count, str(severity))}" for (rule, severity), count in ranked]
 
 
 def _painter(colour: bool) -> Callable[[str, str], str]:
@@ -246,7 +244,7 @@ def step_summary_markdown(result: ValidationResult, *, row_limit: int = SUMMARY_
     left_out = len(findings) - shown
     if left_out:
         parts.append(
-            f"\n{left_out:,} more finding{'' if left_out == 1 else 's'} left out of this table; "
+            f"\n{plural(left_out, 'more finding', 'more findings')} left out of this table; "
             "the job log lists every one.\n"
         )
     parts.append("\n")
@@ -285,12 +283,12 @@ def format_junit(result: ValidationResult, *, strict: bool = False) -> str:
     root = ET.Element("testsuites", name="boardpack")
     total_tests = total_failures = 0
     for name, findings in by_file.items():
-        suite = ET.SubElement(root, "testsuite", name=_xml_text(name))
+        suite = ET.SubElement(root, "testsuite", name=xml_safe(name))
         failures = 0
         for finding in findings:
             failures += _add_testcase(suite, finding, strict)
         if not findings:
-            ET.SubElement(suite, "testcase", classname=_xml_text(name), name="no problems found")
+            ET.SubElement(suite, "testcase", classname=xml_safe(name), name="no problems found")
         tests = max(len(findings), 1)
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
@@ -311,7 +309,7 @@ def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> int:
     classname = f"{finding.file}.{finding.sheet}" if finding.sheet else finding.file
     place = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
     name = f"{place} {finding.rule}" if place else finding.rule
-    case = ET.SubElement(suite, "testcase", classname=_xml_text(classname), name=_xml_text(name))
+    case = ET.SubElement(suite, "testcase", classname=xml_safe(classname), name=xml_safe(name))
     detail = finding.describe()
     if finding.value:
         detail += f"\nValue found: {finding.value}"
@@ -319,18 +317,13 @@ def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> int:
         failure = ET.SubElement(
             case,
             "failure",
-            message=_xml_text(finding.describe()),
-            type=_xml_text(f"{finding.severity}: {finding.rule}"),
+            message=xml_safe(finding.describe()),
+            type=xml_safe(f"{finding.severity}: {finding.rule}"),
         )
-        failure.text = _xml_text(detail)
+        failure.text = xml_safe(detail)
         return 1
-    ET.SubElement(case, "system-out").text = _xml_text(f"warning: {detail}")
+    ET.SubElement(case, "system-out").text = xml_safe(f"warning: {detail}")
     return 0
-
-
-def _xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot carry (ElementTree escapes the rest)."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 # --- shared -----------------------------------------------------------------------------
@@ -347,12 +340,3 @@ def _files(result: ValidationResult) -> list[str]:
     names = dict.fromkeys(result.files)
     names.update(dict.fromkeys(finding.file for finding in result.findings))
     return list(names)
-
-
-def _column_number(cell: str) -> int:
-    """``"AB12"`` -> 28, so findings sort across the sheet as they appear in it."""
-    match = _COLUMN_LETTERS.match(cell)
-    number = 0
-    for letter in match.group().upper() if match else "":
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number

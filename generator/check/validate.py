@@ -19,11 +19,11 @@ from functools import cached_property
 from typing import Any
 
 from generator.check.schema_classes import SchemaCheck
-from generator.common.matching import fold
+from generator.common.matching import fold, ref_key
 from generator.common.ukdates import uk_date
+from generator.common.xmltext import XML_ILLEGAL
 from generator.findings import Finding
 from generator.read.cells import (
-    ILLEGAL_CHARACTERS,
     Parsed,
     parse_date,
     parse_number,
@@ -32,7 +32,8 @@ from generator.read.cells import (
     raw_text,
 )
 from generator.read.workbook import Table, Workbook
-from generator.schema.rules import AS_OF, EFFECTIVE_DUE, RowRule, Rule, Rules
+from generator.schema.derived import EFFECTIVE_DUE, effective_due
+from generator.schema.rules import AS_OF, RowRule, Rule, Rules
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -290,7 +291,7 @@ def _parse_text_column(raw: list[Any]) -> tuple[list[Any], list[tuple[int, str]]
     # One search over the whole column finds whether any cell needs a closer look: control
     # characters, or text starting with "#" that may be a spreadsheet error such as #REF!.
     joined = "\n".join(strings)
-    suspicious = odd or ILLEGAL_CHARACTERS.search(joined) is not None
+    suspicious = odd or XML_ILLEGAL.search(joined) is not None
     suspicious = suspicious or joined.startswith("#") or "\n#" in joined
     if suspicious:
         for index, value in enumerate(values):
@@ -416,7 +417,7 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
     if "Due date" in values:
         revised = values.get("Revised due date") or [None] * len(parsed)
         values[EFFECTIVE_DUE] = [
-            new or old for new, old in zip(revised, values["Due date"], strict=True)
+            effective_due(due, new)[0] for due, new in zip(values["Due date"], revised, strict=True)
         ]
     _skipped_rules_warning(parsed, rules, reporter)
     for row_rule in rules.row_rules:
@@ -492,9 +493,9 @@ def _report_row_rule(
     reporter: _Reporter,
 ) -> None:
     column = row_rule.column
-    if column == EFFECTIVE_DUE:  # the effective due date lives in one of two columns
+    if column == EFFECTIVE_DUE:  # located in the column the date came from
         revised = values.get("Revised due date")
-        column = "Revised due date" if revised and revised[index] else "Due date"
+        column = effective_due(values["Due date"][index], revised[index] if revised else None)[1]
     compare = row_rule.compare
     if compare is None or compare.than == AS_OF:
         other: Any = as_of
@@ -525,7 +526,7 @@ def _table_rules(
             for index, value in enumerate(column):
                 if value is None:
                     continue
-                key = fold(str(value)) or str(value)
+                key = ref_key(raw_text(value))
                 if key in first_seen:
                     reporter.cell(
                         table_rule.rule,

@@ -18,6 +18,15 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub("", str(text).casefold())
 
 
+def ref_key(ref: str) -> str:
+    """An action's identity: its Ref folded, so "QP-07", "qp 07" and "QP07" are one action.
+
+    Duplicate-Ref checks and the changes since the last report both match Refs by this key.
+    A Ref of punctuation only ("-") keeps its own text rather than matching every other one.
+    """
+    return fold(ref) or str(ref).strip()
+
+
 def spellings(name: str, aliases: Iterable[str]) -> list[str]:
     """The folded forms a name is known by, the name itself first."""
     forms = [fold(name)]

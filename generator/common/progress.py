@@ -87,8 +87,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def count(number: int, noun: str) -> str:
-    """ "100,000 actions", "1 action": numbers as a person reads them."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

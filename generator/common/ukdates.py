@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from generator.common.plurals import plural
+
 _MONTHS = (
     "January",
     "February",
@@ -25,12 +27,6 @@ def uk_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """ "1 action", "2,000 actions"."""
-    word = noun if count == 1 else (nouns or f"{noun}s")
-    return f"{count:,} {word}"
 
 
 def duration(days: int) -> str:

@@ -25,6 +25,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from generator.common.atomic import write_bytes_atomically
+from generator.common.files import read_bytes_or_raise
+from generator.common.sizes import MB, format_size
 from generator.common.ukdates import uk_date
 from generator.errors import SendError
 from generator.model.plan import Recipient, ReportFields
@@ -33,7 +35,7 @@ SECURITY_CHOICES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 30.0
 # Microsoft 365 and Outlook.com refuse messages over 20 MB by default, and most others are near.
-SIZE_LIMIT = 20 * 1024 * 1024
+SIZE_LIMIT = 20 * MB
 ENV_PREFIX = "BOARDPACK_SMTP_"
 PASSWORD_VARIABLE = ENV_PREFIX + "PASSWORD"
 NO_RECIPIENTS = "no recipients: give --to, or --workbook with a Distribution sheet"
@@ -318,14 +320,7 @@ def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str
 
 def read_attachment(path: Path) -> Attachment:
     """Read a file to attach, with its MIME type (Word, PDF, Excel; anything else as bytes)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SendError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SendError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise SendError(f"{path}: cannot read the file ({error.strerror})") from None
+    data = read_bytes_or_raise(path, SendError)
     maintype, subtype = MIME_TYPES.get(path.suffix.lower(), ("application", "octet-stream"))
     return Attachment(path.name, data, maintype, subtype)
 
@@ -400,18 +395,9 @@ def size_warning(message: EmailMessage, limit: int = SIZE_LIMIT) -> str:
     if size <= limit:
         return ""
     return (
-        f"the message is {human_size(size)} with its attachments; many mail servers refuse "
-        f"messages over {human_size(limit)}, so it may bounce (a PDF alone is usually smaller)"
+        f"the message is {format_size(size)} with its attachments; many mail servers refuse "
+        f"messages over {format_size(limit)}, so it may bounce (a PDF alone is usually smaller)"
     )
-
-
-def human_size(size: int) -> str:
-    """Sizes people read: 812 bytes, 48 KB, 3.2 MB."""
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def write_eml(message: EmailMessage, path: Path, bcc: Sequence[Address] = ()) -> None:
@@ -497,18 +483,6 @@ def compose(
     if too_big:
         outgoing.warnings.append(too_big)
     return outgoing
-
-
-def read_body_file(path: Path) -> str:
-    """The message body from a UTF-8 text file (a byte-order mark from Notepad is dropped)."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SendError(f"{path}: no such file; check --body-file") from None
-    except UnicodeDecodeError:
-        raise SendError(f"{path}: not UTF-8 text; save it as UTF-8 and try again") from None
-    except OSError as error:
-        raise SendError(f"{path}: cannot read the file ({error.strerror})") from None
 
 
 # ---------------------------------------------------------------------------------------------

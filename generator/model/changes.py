@@ -7,7 +7,8 @@ objects and returns plain data; wording for the report is in ``changes_headline`
 
 How actions are matched:
 
-- By Ref, ignoring case and spacing ("QP 07" and "qp07" are the same action).
+- By Ref, ignoring case, spacing and punctuation ("QP-07", "QP 07" and "qp07" are the same
+  action), as the duplicate-Ref check does (``ref_key``).
 - An action with no Ref cannot be matched: it is neither new nor removed, and is only counted
   in the section trends (``previous_unmatched`` / ``current_unmatched`` say how many there were).
 - When a Ref appears more than once in a plan (a validation error, but the report may be built
@@ -15,6 +16,7 @@ How actions are matched:
   no Ref.
 - A matched action keeps its match when its Section changed, and its previous row is counted
   under its current section in the trends, so a renamed section keeps its direction of travel.
+  Section names are matched as validation matches them (``fold``).
 - Statuses are ranked by the current plan's key: complete statuses (Blue) best, then the others
   in key order (Green, Amber, Red worst). A missing or unknown status has no rank: a change to
   or from it is reported, with the direction "same".
@@ -28,42 +30,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from generator.common.matching import fold, ref_key
 from generator.model.plan import Action, Plan
 from generator.schema.status import StatusKey
 
-_SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"(\d+)")
-
-# Used only when a StatusChange is built without a key: the seed-004 BRAG order, best first.
-_BRAG_ORDER = ("Blue", "Green", "Amber", "Red")
-
-
-def normalise_ref(ref: str) -> str:
-    """The Ref as matched: case folded and every space removed ("QP 07 " -> "qp07")."""
-    return _SPACE.sub("", ref).casefold()
-
-
-def _normalise_section(name: str) -> str:
-    return _SPACE.sub(" ", name).strip().casefold()
 
 
 def _ref_sort_key(ref: str) -> tuple[tuple[int, int | str], ...]:
     """Natural order, so that "QP-2" comes before "QP-10"."""
-    parts = _DIGITS.split(normalise_ref(ref))
+    parts = _DIGITS.split(ref_key(ref))
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts if part)
 
 
-def status_rank(status: str | None, key: StatusKey | None) -> int | None:
+def status_rank(status: str | None, key: StatusKey) -> int | None:
     """0 for the best status, rising as statuses get worse; None when it has no place in the key.
 
     Complete statuses come first, then the rest in key order, so a key that does not list
     Blue first still ranks it best.
     """
-    if key is None:
-        order = list(_BRAG_ORDER)
-    else:
-        done = [s.name for s in key.statuses if s.complete]
-        order = done + [s.name for s in key.statuses if not s.complete]
+    done = [s.name for s in key.statuses if s.complete]
+    order = done + [s.name for s in key.statuses if not s.complete]
     return order.index(status) if status in order else None
 
 
@@ -76,7 +63,7 @@ class StatusChange:
     action: str
     was: str | None
     now: str | None
-    key: StatusKey | None = field(default=None, compare=False, repr=False)
+    key: StatusKey = field(compare=False, repr=False)
 
     @property
     def direction(self) -> str:
@@ -89,8 +76,6 @@ class StatusChange:
     @property
     def completed(self) -> bool:
         """Moved to a complete status (Blue) from one that was not."""
-        if self.key is None:
-            return self.now == _BRAG_ORDER[0] and self.was != self.now
         return self.key.is_complete(self.now) and not self.key.is_complete(self.was)
 
 
@@ -122,9 +107,9 @@ class PlanChanges:
     removed_actions: list[Action]
     section_trends: list[SectionTrend]
     redated: list[tuple[Action, Action]]  # (previous, current): effective due date moved later
+    key: StatusKey = field(compare=False, repr=False)
     previous_unmatched: int = 0  # rows left out of matching: no Ref, or a repeated Ref
     current_unmatched: int = 0
-    key: StatusKey | None = field(default=None, compare=False, repr=False)
 
     @property
     def completed(self) -> list[StatusChange]:
@@ -157,7 +142,7 @@ def compare_plans(previous: Plan, current: Plan) -> PlanChanges:
     matched: list[tuple[Action, Action]] = []
     matched_refs: set[str] = set()
     for action in previous.actions:
-        ref = normalise_ref(action.ref)
+        ref = ref_key(action.ref)
         now = current_by_ref.get(ref)
         if now is not None and ref not in matched_refs:
             matched_refs.add(ref)  # only the first row with this Ref is matched
@@ -190,7 +175,7 @@ def compare_plans(previous: Plan, current: Plan) -> PlanChanges:
     current_groups = _group(sections, ((sections.place(a.section), a) for a in current.actions))
     previous_groups = _group(sections, previous_sections)
     trends = [
-        _trend(name, previous_groups.get(name, []), current_groups.get(name, []), key)
+        _trend(name, previous_groups.get(name, []), current_groups.get(name, []), current)
         for name in sections.names
     ]
     return PlanChanges(
@@ -265,22 +250,20 @@ class _SectionOrder:
 
     def place(self, name: str) -> str:
         """The reported spelling of ``name``, adding it at the end when it is new."""
-        fold = _normalise_section(name)
-        if fold not in self._by_fold:
-            self._by_fold[fold] = name.strip()
+        folded = fold(name)
+        if folded not in self._by_fold:
+            self._by_fold[folded] = name.strip()
             self.names.append(name.strip())
-        return self._by_fold[fold]
+        return self._by_fold[folded]
 
     def index(self, name: str) -> int:
         return self.names.index(self.place(name))
 
     def order_extras(self, previous_order: Sequence[str]) -> None:
         """Put the sections met only in the previous plan in that plan's order."""
-        rank = {
-            _normalise_section(name): i for i, name in reversed(list(enumerate(previous_order)))
-        }
+        rank = {fold(name): i for i, name in reversed(list(enumerate(previous_order)))}
         extras = self.names[self._current_count :]
-        extras.sort(key=lambda name: rank.get(_normalise_section(name), len(rank)))
+        extras.sort(key=lambda name: rank.get(fold(name), len(rank)))
         self.names[self._current_count :] = extras
 
 
@@ -289,7 +272,7 @@ def _index_by_ref(actions: Sequence[Action]) -> tuple[dict[str, Action], int]:
     by_ref: dict[str, Action] = {}
     unmatched = 0
     for action in actions:
-        ref = normalise_ref(action.ref)
+        ref = ref_key(action.ref)
         if not ref or ref in by_ref:
             unmatched += 1
         else:
@@ -311,19 +294,12 @@ def _group(
     return grouped
 
 
-def _counts(actions: Sequence[Action], key: StatusKey) -> dict[str, int]:
-    counts = dict.fromkeys(key.names, 0)
-    for action in actions:
-        if action.status in counts:
-            counts[action.status] += 1
-    return counts
-
-
 def _trend(
-    section: str, previous: Sequence[Action], current: Sequence[Action], key: StatusKey
+    section: str, previous: Sequence[Action], current: Sequence[Action], plan: Plan
 ) -> SectionTrend:
-    before, after = _counts(previous, key), _counts(current, key)
-    was, now = _mean_rank(before, key), _mean_rank(after, key)
+    """Both sets of actions counted by ``plan``'s key (the current one)."""
+    before, after = plan.status_counts(previous), plan.status_counts(current)
+    was, now = _mean_rank(before, plan.key), _mean_rank(after, plan.key)
     direction = "no change"
     if was is not None and now is not None and abs(now - was) >= _NOTICEABLE:
         direction = "improving" if now < was else "worsening"
@@ -354,9 +330,9 @@ def _direction_clauses(changes: Iterable[StatusChange]) -> list[str]:
     return [clause for clause in clauses if clause]
 
 
-def _move_order(move: tuple[str | None, str | None], key: StatusKey | None) -> tuple[int, int]:
+def _move_order(move: tuple[str | None, str | None], key: StatusKey) -> tuple[int, int]:
     """Moves listed by where they came from, then where to, best status first."""
-    unranked = len(key.statuses) if key else len(_BRAG_ORDER)
+    unranked = len(key.statuses)
     was, now = (status_rank(status, key) for status in move)
     return (unranked if was is None else was, unranked if now is None else now)
 

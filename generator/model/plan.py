@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator.schema.derived import effective_due
 from generator.schema.status import StatusKey
 
 DEFAULT_LOOKAHEAD = dt.timedelta(weeks=6)
@@ -39,7 +40,7 @@ class Action:
     @property
     def effective_due_date(self) -> dt.date | None:
         """The Revised due date if there is one, else the Due date."""
-        return self.revised_due_date or self.due_date
+        return effective_due(self.due_date, self.revised_due_date)[0]
 
     def is_complete(self, key: StatusKey) -> bool:
         return key.is_complete(self.status)

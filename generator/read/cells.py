@@ -17,10 +17,9 @@ from typing import Any
 
 from generator.common.matching import fold
 from generator.common.ukdates import uk_date
+from generator.common.xmltext import XML_ILLEGAL, xml_safe
 from generator.schema.status import StatusKey
 
-#: Characters Word (XML 1.0) cannot hold; removed from text with a warning.
-ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Values Excel shows for a failed formula.
 ERROR_VALUES = frozenset(
     (
@@ -108,8 +107,8 @@ def parse_text(raw: Any) -> Parsed:
             return EMPTY
         if text[0] == "#" and text in ERROR_VALUES:
             return Parsed(None, "error-value")
-        if ILLEGAL_CHARACTERS.search(text):
-            return Parsed(ILLEGAL_CHARACTERS.sub("", text), "illegal-characters")
+        if XML_ILLEGAL.search(text):
+            return Parsed(xml_safe(text), "illegal-characters")
         return Parsed(text)
     if isinstance(raw, dt.date):
         return Parsed(uk_date(raw if not isinstance(raw, dt.datetime) else raw.date()))

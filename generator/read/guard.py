@@ -28,6 +28,8 @@ from typing import BinaryIO
 
 import olefile
 
+from generator.common.a1 import column_letter, column_number
+from generator.common.sizes import KB, MB, format_size
 from generator.errors import (
     DamagedWorkbook,
     FileNotReadable,
@@ -36,10 +38,6 @@ from generator.errors import (
     UnsafeWorkbook,
     UnsupportedWorkbook,
 )
-
-KB = 1024
-MB = 1024 * KB
-GB = 1024 * MB
 
 
 class WorkbookKind(str, enum.Enum):
@@ -81,32 +79,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-_SIZE_PATTERN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.IGNORECASE)
-_UNIT = {"": 1, "k": KB, "m": MB, "g": GB, "t": 1024 * GB}
-
-
-def parse_size(text: str) -> int:
-    """Read a size such as "2GB", "500 MB", "1.5G" or "750000" (bytes) as a number of bytes.
-
-    Units are binary (1 MB = 1,048,576 bytes), as Windows Explorer counts them. Raises
-    ValueError with a message fit for a user when the text is not a size.
-    """
-    match = _SIZE_PATTERN.fullmatch(text)
-    if match is None:
-        raise ValueError(f'"{text}" is not a size; write it like 500MB or 2GB')
-    size = int(float(match.group(1)) * _UNIT[match.group(2).lower()])
-    if size <= 0:
-        raise ValueError(f'"{text}" is not a size greater than zero')
-    return size
-
-
-def format_size(size: int) -> str:
-    """A size for a message: "500 MB", "1.5 GB", "12 KB"."""
-    for unit, name in ((GB, "GB"), (MB, "MB"), (KB, "KB")):
-        if size >= unit:
-            return f"{size / unit:.1f}".removesuffix(".0") + f" {name}"
-    return f"{size} bytes"
 
 
 @dataclass(frozen=True)
@@ -463,7 +435,7 @@ def _check_cells_with_values(
     if extent.bound() > limits.max_cells:
         raise UnsafeWorkbook(
             f"{path}: the worksheet {member.filename} has values as far out as "
-            f"{_column_letters(extent.last_column)}{extent.last_row}, "
+            f"{column_letter(extent.last_column)}{extent.last_row}, "
             f"{extent.bound():,} cells in all, more than the {limits.max_cells:,} boardpack "
             "reads; delete the stray cells beyond your data and save it again"
         )
@@ -504,7 +476,7 @@ class _SheetExtent:
         if self._values_only:
             for letters, row, closed in self._VALUED_CELL.findall(data):
                 if not closed:
-                    self._include(int(row), _column_number(letters))
+                    self._include(int(row), column_number(letters))
             return
         rows = [int(row) for row in self._ROW.findall(data)]
         if rows:
@@ -513,7 +485,7 @@ class _SheetExtent:
         references = set(self._WIDE_REFERENCE.findall(data))
         references.update(self._DEEP_REFERENCE.findall(data))
         for letters, row in references:
-            self._include(int(row), _column_number(letters) or 1)
+            self._include(int(row), column_number(letters) if letters else 1)
 
     def _include(self, row: int, column: int) -> None:
         if not self.first_row:
@@ -530,21 +502,6 @@ class _SheetExtent:
             return self.last_row * max(self.last_column, 26)  # 26: any one-letter column
         rows = self.last_row - self.first_row + 1
         return rows * (self.last_column - self.first_column + 1)
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def _check_ods_encryption(

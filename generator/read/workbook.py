@@ -17,22 +17,14 @@ from typing import Any
 
 import python_calamine
 
+from generator.common.a1 import column_letter
 from generator.common.matching import did_you_mean, fold, lookup_table
+from generator.common.plurals import word_for
 from generator.errors import MissingColumns, MissingSheet, UnreadableWorkbook
 from generator.schema.rules import Rules, SheetSpec
 
 #: How far down a sheet the header row is looked for, below any title block.
 HEADER_SEARCH_ROWS = 30
-
-
-def column_letter(index: int) -> str:
-    """0 -> "A", 27 -> "AB"."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 @dataclass
@@ -57,7 +49,7 @@ class Table:
 
     def cell(self, column: str, row: int) -> str:
         """A1 reference of ``column`` in workbook row ``row``."""
-        return f"{column_letter(self.columns[column])}{row}"
+        return f"{column_letter(self.columns[column] + 1)}{row}"
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -361,7 +353,7 @@ def missing_columns_message(path: Path, table: Table) -> str:
     parts = _with_suggestions(table)
     return (
         f"{table_location(path, table)}: missing required "
-        f"column{'s' if len(parts) > 1 else ''} {', '.join(parts)}; "
+        f"{word_for(len(parts), 'column')} {', '.join(parts)}; "
         "rename the header, or add it as an alias in rules.yaml"
     )
 

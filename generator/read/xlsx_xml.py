@@ -17,6 +17,8 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
+from generator.common.a1 import column_number
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -32,13 +34,6 @@ _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*([^<\s]+)")
 def _may_have_formulas(xml: bytes) -> bool:
     """A quick byte search before any regular expression runs over a large sheet."""
     return any(tag in xml for tag in (b"<f>", b"<f ", b":f>", b":f ", b"<f/>"))
-
-
-def _index(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number - 1
 
 
 class XlsxCells:
@@ -84,7 +79,7 @@ class XlsxCells:
             ):
                 ref = _REF.search(match["attrs"])
                 if ref:
-                    found.add((int(ref[2]) - 1, _index(ref[1])))
+                    found.add((int(ref[2]) - 1, column_number(ref[1]) - 1))
         return found
 
     def error_values(self, sheet: str) -> dict[tuple[int, int], str]:
@@ -106,7 +101,7 @@ class XlsxCells:
             value = _ERROR_VALUE.search(match["body"] or b"")
             if ref:
                 text = value[1].decode("ascii", "replace") if value else "#VALUE!"
-                found[(int(ref[2]) - 1, _index(ref[1]))] = text
+                found[(int(ref[2]) - 1, column_number(ref[1]) - 1)] = text
         return found
 
     def fills(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -122,7 +117,7 @@ class XlsxCells:
             style = _STYLE.search(attrs)
             if not ref or not style:
                 continue
-            position = (int(ref[2]) - 1, _index(ref[1]))
+            position = (int(ref[2]) - 1, column_number(ref[1]) - 1)
             if position in cells:
                 colour = colours.get(int(style[1]))
                 if colour:

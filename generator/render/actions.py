@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.common.ukdates import duration, plural, uk_date
+from generator.common.plurals import plural
+from generator.common.ukdates import duration, uk_date
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column

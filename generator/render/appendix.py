@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 
-from generator.common.ukdates import plural, uk_date
+from generator.common.plurals import plural
+from generator.common.ukdates import uk_date
 from generator.findings import Finding
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Column

@@ -3,7 +3,8 @@ and each section's direction of travel."""
 
 from __future__ import annotations
 
-from generator.common.ukdates import duration, plural, uk_date
+from generator.common.plurals import plural
+from generator.common.ukdates import duration, uk_date
 from generator.model.changes import PlanChanges, SectionTrend, changes_headline
 from generator.model.plan import Action
 from generator.render.context import Context

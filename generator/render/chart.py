@@ -14,7 +14,7 @@ import textwrap
 import warnings
 from collections.abc import Sequence
 
-from generator.common.ukdates import plural
+from generator.common.plurals import plural
 from generator.schema.status import StatusKey
 
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")

@@ -25,6 +25,7 @@ from docx.oxml.parser import parse_xml
 from docx.styles.style import BaseStyle, ParagraphStyle
 from lxml import etree
 
+from generator.common.files import read_bytes_or_raise
 from generator.common.resources import templates_dir
 from generator.errors import BadTemplate
 
@@ -56,12 +57,7 @@ def open_template(path: Path | None) -> Document:
     Accepts .docx and .dotx. Raises ``BadTemplate`` with a one-line reason otherwise.
     """
     source = path or default_template()
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        raise BadTemplate(f"{source}: no such template file") from None
-    except OSError as error:
-        raise BadTemplate(f"{source}: cannot read the template ({error.strerror})") from None
+    data = read_bytes_or_raise(source, BadTemplate, "template file")
     data = _as_document_package(source, data)
     try:
         document = docx.Document(io.BytesIO(data))

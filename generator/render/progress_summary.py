@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from docx.oxml.parser import parse_xml
 from docx.shared import Cm
 
-from generator.common.ukdates import percentages, plural, uk_date
+from generator.common.plurals import plural
+from generator.common.ukdates import percentages, uk_date
 from generator.model.plan import Plan
 from generator.render.chart import chart_alt_text, chart_png
 from generator.render.context import Context

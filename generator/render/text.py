@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.common.xmltext import XML_ILLEGAL
 from generator.findings import Finding, Severity
 
-# Everything outside XML 1.0's Char production, except the tab and line breaks we keep.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Word's own line and page breaks arrive in pasted text as vertical tab and form feed.
 _LINE_BREAKS = re.compile("[\x0b\x0c]")
 REPLACEMENT = "\ufffd"
@@ -43,10 +42,10 @@ class Cleaner:
             return ""
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if _ILLEGAL.search(text) is None:
+        if XML_ILLEGAL.search(text) is None:
             return text
         text = _LINE_BREAKS.sub("\n", text)
-        cleaned, count = _ILLEGAL.subn(REPLACEMENT, text)
+        cleaned, count = XML_ILLEGAL.subn(REPLACEMENT, text)
         if count and origin not in self.replaced:
             self.replaced[origin] = count
         return cleaned

@@ -20,10 +20,12 @@ from typing import Any
 from cerberus import SchemaError
 
 from generator import __version__
+from generator.common.files import read_bytes_or_raise
 from generator.common.matching import fold
 from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
 from generator.findings import Severity
+from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.linear_regex import (
     LinearValidator,
     PatternError,
@@ -34,8 +36,6 @@ from generator.schema.status import Status, StatusKey
 
 COLUMN_TYPES = ("text", "date", "status", "number")
 COMPARE_OPS = ("<", "<=", ">", ">=")
-#: The pseudo-column a rule may compare: Revised due date if given, else Due date.
-EFFECTIVE_DUE = "effective due date"
 AS_OF = "as_of"
 
 # A rules file is written by hand: the shipped one is about 10 KB and 600 values. These caps
@@ -273,13 +273,7 @@ class Rules:
 def load_rules(path: Path | None = None) -> Rules:
     """Read and check a rules file (the shipped rules.yaml when ``path`` is None)."""
     source = Path(path) if path is not None else default_rules_path()
-    try:
-        with source.open("rb") as file:
-            raw = file.read(MAX_RULES_BYTES + 1)
-    except FileNotFoundError:
-        raise BadRulesFile(f"{source}: no such rules file") from None
-    except OSError as error:
-        raise BadRulesFile(f"{source}: cannot read the rules file ({error.strerror})") from None
+    raw = read_bytes_or_raise(source, BadRulesFile, "rules file", at_most=MAX_RULES_BYTES)
     if len(raw) > MAX_RULES_BYTES:
         raise BadRulesFile(
             f"{source}: is larger than {MAX_RULES_BYTES // (1024 * 1024)} MB, far more than any "
