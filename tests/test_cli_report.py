@@ -30,6 +30,21 @@ def plan_with(tmp_path: Path, name: str = "plan.xlsx", *extra: dict) -> Path:
     return write_plan(tmp_path / name, rows)
 
 
+def report_since(run_cli, plan: Path, last_month: Path):
+    """The report for ``plan`` with ``--previous last_month``, read back."""
+    result = run_cli(
+        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF,
+        "--previous", str(last_month),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return open_report((plan.parent / "board-report.docx").read_bytes())
+
+
+def status_changes(document) -> list[list[str]]:
+    caption = "Actions whose status has changed since the last report"
+    return rows_of(table_captioned(document, caption))
+
+
 def test_clean_workbook_gives_a_report_with_its_figures(tmp_path: Path, run_cli) -> None:
     plan = plan_with(tmp_path)
     before = plan.read_bytes()
@@ -73,16 +88,8 @@ def test_previous_workbook_adds_the_changes(tmp_path: Path, run_cli) -> None:
     last_month = write_plan(
         tmp_path / "october.xlsx", [action_row(), action_row(LATE | {"Status": "Green"})]
     )
-    plan = plan_with(tmp_path)
-    result = run_cli(
-        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF,
-        "--previous", str(last_month),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    document = open_report((tmp_path / "board-report.docx").read_bytes())
-    moved = rows_of(
-        table_captioned(document, "Actions whose status has changed since the last report")
-    )
+    document = report_since(run_cli, plan_with(tmp_path), last_month)
+    moved = status_changes(document)
     assert [row[0] for row in moved[1:]] == ["QP-02"]
     assert moved[1][3:5] == ["Green", "Amber"]
 
@@ -166,17 +173,8 @@ def test_a_ref_retyped_without_its_hyphen_is_one_action_to_validate_and_to_chang
     checked = run_cli("validate", str(both), "--format", "json", "--as-of", AS_OF)
     assert [(f["cell"], f["rule"]) for f in json.loads(checked.stdout)] == [("A3", "duplicate-ref")]
     last_month = write_plan(tmp_path / "october.xlsx", [action_row(Ref="QP-07")])
-    plan = write_plan(tmp_path / "plan.xlsx", [action_row(Ref="QP07", Status="Amber",
-                      **{"Progress update": "Slipped a month"})])  # fmt: skip
-    result = run_cli(
-        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF,
-        "--previous", str(last_month),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    document = open_report((tmp_path / "board-report.docx").read_bytes())
+    retyped = action_row(Ref="QP07", Status="Amber", **{"Progress update": "Slipped a month"})
+    document = report_since(run_cli, write_plan(tmp_path / "plan.xlsx", [retyped]), last_month)
     titles = [text for _, text in headings(document)]
     assert "New actions" not in titles and "Removed actions" not in titles
-    moved = rows_of(
-        table_captioned(document, "Actions whose status has changed since the last report")
-    )
-    assert [row[0] for row in moved[1:]] == ["QP07"]
+    assert [row[0] for row in status_changes(document)[1:]] == ["QP07"]
