@@ -8,7 +8,6 @@ dates the UK way, a frozen header row and a Guide sheet explaining the columns a
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.common.a1 import column_letter
 from generator.common.atomic import write_atomically
 from generator.errors import OutputError
-from generator.model.plan import ReportFields
+from generator.schema.fields import ACTIONS, MEASURES, REPORT, SECTIONS, report_field_kinds
 from generator.schema.rules import Rules
 from generator.schema.status import StatusKey
 
@@ -38,41 +37,47 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 # Columns people write sentences in: wide and wrapped.
 LONG_TEXT = {
-    "Recommendation",
-    "Action",
-    "Partners",
-    "Progress update",
-    "Evidence of impact",
-    "Commentary",
-    "Measure",
-    "Value",
+    ACTIONS.recommendation.name,
+    ACTIONS.action.name,
+    ACTIONS.partners.name,
+    ACTIONS.progress_update.name,
+    ACTIONS.evidence_of_impact.name,
+    SECTIONS.commentary.name,
+    MEASURES.name.name,
+    MEASURES.commentary.name,
+    REPORT.value.name,
 }
 WIDTHS = {"text": 22, "date": 14, "status": 12, "number": 11}
 LONG_WIDTH = 45
 DATE_HINT = "Type dates like 23/04/2026."
 GUIDE_TEXT = {
-    "Ref": "A short, unique reference for the action, such as QP-01.",
-    "Section": "The section of the plan; list every section on the Sections sheet.",
-    "Recommendation": "The inspection recommendation or area for improvement it answers.",
-    "Action": "What will be done.",
-    "Lead": "The officer responsible, by job title.",
-    "Partners": "Other services or agencies involved.",
-    "Start date": "When work starts.",
-    "Due date": "When the action is due to be complete.",
-    "Revised due date": "A new date agreed by the board; the report uses it in place of "
+    ACTIONS.ref.name: "A short, unique reference for the action, such as QP-01.",
+    ACTIONS.section.name: "The section of the plan; list every section on the Sections sheet.",
+    ACTIONS.recommendation.name: "The inspection recommendation or area for improvement "
+    "it answers.",
+    ACTIONS.action.name: "What will be done.",
+    ACTIONS.lead.name: "The officer responsible, by job title.",
+    ACTIONS.partners.name: "Other services or agencies involved.",
+    ACTIONS.start_date.name: "When work starts.",
+    ACTIONS.due_date.name: "When the action is due to be complete.",
+    ACTIONS.revised_due_date.name: "A new date agreed by the board; the report uses it in place of "
     "the Due date.",
-    "Completed date": "When the action was completed; needed for Blue.",
-    "Status": "The BRAG status: choose from the list (see the key below).",
-    "Progress update": "What has happened since the last update; needed for Amber and Red.",
-    "Evidence of impact": "How you know the action is making a difference.",
-    "Last updated": "When the row was last brought up to date.",
+    ACTIONS.completed_date.name: "When the action was completed; needed for Blue.",
+    ACTIONS.status.name: "The BRAG status: choose from the list (see the key below).",
+    ACTIONS.progress_update.name: "What has happened since the last update; needed for "
+    "Amber and Red.",
+    ACTIONS.evidence_of_impact.name: "How you know the action is making a difference.",
+    ACTIONS.last_updated.name: "When the row was last brought up to date.",
 }
-REPORT_DATE_FIELDS = {"Meeting date", "Next meeting date"}
 
 
-def report_field_names() -> list[str]:
-    """The Report sheet's Field names, in the order the report uses them."""
-    return [field.name.replace("_", " ").capitalize() for field in dataclasses.fields(ReportFields)]
+def report_field_names(rules: Rules) -> list[tuple[str, str]]:
+    """The Report sheet's Field names (the first rules.yaml gives each) and their kinds."""
+    return [
+        (rules.report_fields[attr][0], kind)
+        for attr, kind in report_field_kinds().items()
+        if rules.report_fields.get(attr)
+    ]
 
 
 def sheet_columns(rules: Rules) -> dict[str, list[tuple[str, str]]]:
@@ -85,10 +90,14 @@ def sheet_columns(rules: Rules) -> dict[str, list[tuple[str, str]]]:
 
 def build_blank_workbook(rules: Rules) -> Workbook:
     """A new plan workbook: one sheet per sheet in the rules, then a Guide sheet."""
-    return build_workbook_from_columns(sheet_columns(rules), rules.key)
+    return build_workbook_from_columns(sheet_columns(rules), rules.key, report_field_names(rules))
 
 
-def build_workbook_from_columns(sheet_columns: SheetColumns, key: StatusKey) -> Workbook:
+def build_workbook_from_columns(
+    sheet_columns: SheetColumns,
+    key: StatusKey,
+    report_fields: Sequence[tuple[str, str]] = (),
+) -> Workbook:
     """A new plan workbook: one sheet per entry of ``sheet_columns``, then a Guide sheet."""
     workbook = Workbook()
     first = workbook.active
@@ -99,8 +108,8 @@ def build_workbook_from_columns(sheet_columns: SheetColumns, key: StatusKey) -> 
         _write_headers(sheet, columns)
         for number, (name, kind) in enumerate(columns, start=1):
             _prepare_column(sheet, number, name, kind, key)
-        if sheet_name == "Report":
-            _prefill_report(sheet)
+        if sheet_name == REPORT.sheet:
+            _prefill_report(sheet, report_fields)
     _write_guide(workbook.create_sheet("Guide"), sheet_columns, key)
     workbook.active = 0
     return workbook
@@ -142,7 +151,7 @@ def _prepare_column(sheet: Worksheet, number: int, name: str, kind: str, key: St
     elif kind == "status":
         _add_validation(sheet, _list_validation(name, key.names), cells)
         _colour_statuses(sheet, cells, key)
-    elif name == "Better":
+    elif name == MEASURES.better.name:
         _add_validation(sheet, _list_validation(name, ["higher", "lower"]), cells)
 
 
@@ -198,10 +207,10 @@ def _colour_statuses(sheet: Worksheet, cells: str, key: StatusKey) -> None:
         )
 
 
-def _prefill_report(sheet: Worksheet) -> None:
-    for row, field in enumerate(report_field_names(), start=2):
+def _prefill_report(sheet: Worksheet, fields: Sequence[tuple[str, str]]) -> None:
+    for row, (field, kind) in enumerate(fields, start=2):
         sheet.cell(row=row, column=1, value=field).font = Font(bold=True)
-        if field in REPORT_DATE_FIELDS:
+        if kind == "date":
             value = sheet.cell(row=row, column=2)
             value.number_format = UK_DATE_FORMAT
             _add_validation(sheet, _date_validation(field), value.coordinate)
@@ -215,7 +224,7 @@ def _write_guide(sheet: Worksheet, sheet_columns: SheetColumns, key: StatusKey) 
         ("", ""),
         ("Actions sheet", "One row per action. Keep the header row as it is."),
     ]
-    for name, _ in sheet_columns.get("Actions", ()):
+    for name, _ in sheet_columns.get(ACTIONS.sheet, ()):
         lines.append((name, GUIDE_TEXT.get(name, "")))
     lines += [
         ("", ""),

@@ -33,6 +33,7 @@ from generator.read.cells import (
 )
 from generator.read.workbook import Table, Workbook
 from generator.schema.derived import EFFECTIVE_DUE, effective_due
+from generator.schema.fields import ACTIONS
 from generator.schema.rules import AS_OF, RowRule, Rule, Rules
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -61,7 +62,7 @@ class ParsedRow:
 
     @property
     def ref(self) -> str:
-        ref = self.values.get("Ref")
+        ref = self.values.get(ACTIONS.ref.name)
         return ref if isinstance(ref, str) else ""
 
 
@@ -77,7 +78,7 @@ class ParsedTable:
         return len(self.table.row_numbers)
 
     def ref(self, index: int) -> str:
-        refs = self.values.get("Ref")
+        refs = self.values.get(ACTIONS.ref.name)
         ref = refs[index] if refs is not None else None
         return ref if isinstance(ref, str) else ""
 
@@ -218,7 +219,7 @@ def validate(
         _error_values(parsed, rules, reporter, extras)
         _reading_findings(parsed, rules, reporter)
         _column_checks(parsed, reporter)
-        if name == "Actions":
+        if name == ACTIONS.sheet:
             _row_rules(parsed, rules, as_of, reporter)
             _table_rules(parsed, rules, workbook, reporter)
         sheets[name] = parsed
@@ -414,10 +415,11 @@ def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
 def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Reporter) -> None:
     table = parsed.table
     values = parsed.values
-    if "Due date" in values:
-        revised = values.get("Revised due date") or [None] * len(parsed)
+    due, revised_due = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
+    if due in values:
+        revised = values.get(revised_due) or [None] * len(parsed)
         values[EFFECTIVE_DUE] = [
-            effective_due(due, new)[0] for due, new in zip(values["Due date"], revised, strict=True)
+            effective_due(old, new)[0] for old, new in zip(values[due], revised, strict=True)
         ]
     _skipped_rules_warning(parsed, rules, reporter)
     for row_rule in rules.row_rules:
@@ -494,14 +496,15 @@ def _report_row_rule(
 ) -> None:
     column = row_rule.column
     if column == EFFECTIVE_DUE:  # located in the column the date came from
-        revised = values.get("Revised due date")
-        column = effective_due(values["Due date"][index], revised[index] if revised else None)[1]
+        revised = values.get(ACTIONS.revised_due_date.name)
+        due = values[ACTIONS.due_date.name][index]
+        column = effective_due(due, revised[index] if revised else None)[1]
     compare = row_rule.compare
     if compare is None or compare.than == AS_OF:
         other: Any = as_of
     else:
         other = values[compare.than][index]
-    status = values.get("Status")
+    status = values.get(ACTIONS.status.name)
     reporter.cell(
         row_rule.rule,
         index,

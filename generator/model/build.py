@@ -17,26 +17,17 @@ from generator.findings import Finding
 from generator.model.plan import Action, Measure, Plan, Recipient, ReportFields, Section
 from generator.read.cells import Parsed, parse_date, raw_text
 from generator.read.workbook import Workbook
+from generator.schema.fields import (
+    ACTIONS,
+    DISTRIBUTION,
+    MEASURES,
+    REPORT,
+    SECTIONS,
+    Column,
+    report_field_kinds,
+)
 from generator.schema.rules import Rules
 
-# Field names people use on the Report sheet, folded, for each ReportFields attribute.
-_REPORT_FIELDS = {
-    "organisation": ("Organisation", "Organization", "Council", "Authority", "Body"),
-    "meeting": ("Meeting", "Committee", "Board", "Meeting name"),
-    "meeting_date": ("Meeting date", "Date of meeting", "Date", "Board date"),
-    "title": ("Title", "Report title", "Subject"),
-    "report_of": ("Report of", "Report from", "Report by"),
-    "author": ("Author", "Report author", "Written by"),
-    "contact": ("Contact", "Contact officer", "Contact details"),
-    "classification": ("Classification", "Security classification", "Marking"),
-    "wards": ("Wards", "Wards affected", "Ward(s) affected", "Ward"),
-    "summary": ("Summary", "Purpose", "Executive summary"),
-    "recommendations": ("Recommendations", "Recommendation"),
-    "next_steps": ("Next steps", "Next step"),
-    "next_meeting_date": ("Next meeting date", "Next meeting", "Date of next meeting"),
-}
-_FIELD_BY_NAME = {fold(name): attr for attr, names in _REPORT_FIELDS.items() for name in names}
-_DATE_FIELDS = ("meeting_date", "next_meeting_date")
 _NUMBERING = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-z][.)]|[-•*–·])\s+", re.IGNORECASE)
 
 
@@ -51,26 +42,18 @@ def _date(value: Any) -> dt.date | None:
 def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan:
     """The Plan from parsed rows; sections named as the Sections sheet spells them."""
     sections = [
-        Section(
-            name=_text(row.values.get("Section")),
-            lead=_text(row.values.get("Lead")),
-            commentary=_text(row.values.get("Commentary")),
-        )
-        for row in validated.rows("Sections")
-        if row.values.get("Section")
+        Section(**_fields(row, SECTIONS.columns()))
+        for row in validated.rows(SECTIONS.sheet)
+        if row.values.get(SECTIONS.name.name)
     ]
     spelling = {fold(section.name): section.name for section in sections}
-    actions = [_action(row, spelling) for row in validated.rows("Actions")]
-    measures = [_measure(row) for row in validated.rows("Measures")]
+    actions = [_action(row, spelling) for row in validated.rows(ACTIONS.sheet)]
+    measures = [_measure(row) for row in validated.rows(MEASURES.sheet)]
     recipients = [
-        Recipient(
-            name=_text(row.values.get("Name")),
-            email=_text(row.values.get("Email")),
-            role=_text(row.values.get("Role")),
-        )
-        for row in validated.rows("Distribution")
+        Recipient(**_fields(row, DISTRIBUTION.columns()))
+        for row in validated.rows(DISTRIBUTION.sheet)
         # A name with no email is kept, so the sender can be told who was left out.
-        if row.values.get("Email") or row.values.get("Name")
+        if row.values.get(DISTRIBUTION.email.name) or row.values.get(DISTRIBUTION.name.name)
     ]
     return Plan(
         actions=actions,
@@ -80,6 +63,23 @@ def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan
         measures=[measure for measure in measures if measure.name],
         distribution=recipients,
     )
+
+
+def _fields(row: ParsedRow, columns: Iterable[tuple[str, Column]]) -> dict[str, Any]:
+    """The plan's fields from a parsed row, by the binding: dates, statuses, numbers, text."""
+    values = row.values
+    fields: dict[str, Any] = {}
+    for attr, column in columns:
+        value = values.get(column.name)
+        if column.type == "date":
+            fields[attr] = _date(value)
+        elif column.type == "status":
+            fields[attr] = value if isinstance(value, str) else None
+        elif column.type == "number":
+            fields[attr] = value
+        else:
+            fields[attr] = _text(value)
+    return fields
 
 
 def _unique_sections(sections: Iterable[Section]) -> list[Section]:
@@ -93,44 +93,21 @@ def _unique_sections(sections: Iterable[Section]) -> list[Section]:
 
 
 def _action(row: ParsedRow, section_spelling: dict[str, str]) -> Action:
-    values = row.values
-    section = _text(values.get("Section"))
-    no_date = (
-        row.notes.get("Due date") == "no-date" or row.notes.get("Revised due date") == "no-date"
-    )
+    fields = _fields(row, ACTIONS.columns())
+    section = fields["section"]
+    dates = (ACTIONS.due_date.name, ACTIONS.revised_due_date.name)
+    no_date = any(row.notes.get(name) == "no-date" for name in dates)
     return Action(
-        ref=_text(values.get("Ref")),
-        section=section_spelling.get(fold(section), section),
-        action=_text(values.get("Action")),
-        lead=_text(values.get("Lead")),
-        recommendation=_text(values.get("Recommendation")),
-        partners=_text(values.get("Partners")),
-        start_date=_date(values.get("Start date")),
-        due_date=_date(values.get("Due date")),
-        revised_due_date=_date(values.get("Revised due date")),
-        completed_date=_date(values.get("Completed date")),
-        status=values.get("Status") if isinstance(values.get("Status"), str) else None,
-        progress_update=_text(values.get("Progress update")),
-        evidence_of_impact=_text(values.get("Evidence of impact")),
-        last_updated=_date(values.get("Last updated")),
+        **{**fields, "section": section_spelling.get(fold(section), section)},
         row=row.row,
-        no_date_reason=_text(row.raw.get("Due date")).strip() if no_date else "",
+        no_date_reason=_text(row.raw.get(ACTIONS.due_date.name)).strip() if no_date else "",
     )
 
 
 def _measure(row: ParsedRow) -> Measure:
-    values = row.values
-    better = _text(values.get("Better")).strip().lower()
-    return Measure(
-        name=_text(values.get("Measure")),
-        section=_text(values.get("Section")),
-        unit=_text(values.get("Unit")),
-        target=values.get("Target"),
-        previous=values.get("Previous"),
-        current=values.get("Current"),
-        better="lower" if better.startswith("lower") else "higher",
-        commentary=_text(values.get("Commentary")),
-    )
+    fields = _fields(row, MEASURES.columns())
+    better = str(fields["better"]).strip().lower()
+    return Measure(**{**fields, "better": "lower" if better.startswith("lower") else "higher"})
 
 
 def split_recommendations(text: str) -> list[str]:
@@ -147,19 +124,24 @@ def read_report_fields(
     validated: Validated, workbook: Workbook, rules: Rules, label: str
 ) -> tuple[ReportFields, list[Finding]]:
     """The Report sheet's Field/Value pairs; unreadable dates become findings."""
-    rows = validated.rows("Report")
+    rows = validated.rows(REPORT.sheet)
     if not rows:
         return ReportFields(), []
-    table = workbook.tables["Report"]
+    table = workbook.tables[REPORT.sheet]
+    kinds = report_field_kinds()
+    field_by_name = {
+        fold(name): attr for attr, names in rules.report_fields.items() for name in names
+    }
     values: dict[str, Any] = {}
-    recommendations: list[str] = []
+    listed: dict[str, list[str]] = {}
     findings: list[Finding] = []
+    field_column, value_column = REPORT.field.name, REPORT.value.name
     for row in rows:
-        attr = _FIELD_BY_NAME.get(fold(_text(row.values.get("Field"))))
+        attr = field_by_name.get(fold(_text(row.values.get(field_column))))
         if attr is None:
             continue
-        raw = row.raw.get("Value")
-        if attr in _DATE_FIELDS:
+        raw = row.raw.get(value_column)
+        if kinds[attr] == "date":
             parsed: Parsed = parse_date(raw, rules.no_date_words)
             if parsed.rule in ("impossible-date", "not-a-date", "error-value"):
                 rule = rules.reading[parsed.rule]
@@ -168,9 +150,9 @@ def read_report_fields(
                         Finding(
                             file=label,
                             sheet=table.sheet,
-                            cell=table.cell("Value", row.row),
+                            cell=table.cell(value_column, row.row),
                             row=row.row,
-                            column=_text(row.values.get("Field")),
+                            column=_text(row.values.get(field_column)),
                             ref="",
                             rule=rule.id,
                             severity=rule.severity,
@@ -179,8 +161,10 @@ def read_report_fields(
                         )
                     )
             values.setdefault(attr, parsed.value)
-        elif attr == "recommendations":
-            recommendations.extend(split_recommendations(_text(row.values.get("Value"))))
+        elif kinds[attr] == "list":
+            text = _text(row.values.get(value_column))
+            listed.setdefault(attr, []).extend(split_recommendations(text))
         else:
-            values.setdefault(attr, _text(row.values.get("Value")))
-    return ReportFields(**values, recommendations=tuple(recommendations)), findings
+            values.setdefault(attr, _text(row.values.get(value_column)))
+    values.update({attr: tuple(items) for attr, items in listed.items()})
+    return ReportFields(**values), findings

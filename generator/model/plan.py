@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.schema.derived import effective_due
+
+# The Report sheet's fields are bound to rules.yaml with the other sheets' columns.
+from generator.schema.fields import ReportFields
 from generator.schema.status import StatusKey
 
 DEFAULT_LOOKAHEAD = dt.timedelta(weeks=6)
@@ -117,25 +120,6 @@ class Recipient:
     name: str
     email: str
     role: str = ""
-
-
-@dataclass(frozen=True)
-class ReportFields:
-    """The Report sheet's Field/Value pairs, as typed by the programme manager."""
-
-    organisation: str = ""
-    meeting: str = ""
-    meeting_date: dt.date | None = None
-    title: str = ""
-    report_of: str = ""
-    author: str = ""
-    contact: str = ""
-    classification: str = ""
-    wards: str = ""
-    summary: str = ""
-    recommendations: tuple[str, ...] = ()
-    next_steps: str = ""
-    next_meeting_date: dt.date | None = None
 
 
 @dataclass

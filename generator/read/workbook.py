@@ -21,6 +21,7 @@ from generator.common.a1 import column_letter
 from generator.common.matching import did_you_mean, fold, lookup_table
 from generator.common.plurals import word_for
 from generator.errors import MissingColumns, MissingSheet, UnreadableWorkbook
+from generator.schema.fields import ACTIONS
 from generator.schema.rules import Rules, SheetSpec
 
 #: How far down a sheet the header row is looked for, below any title block.
@@ -80,7 +81,7 @@ class Workbook:
 
     @property
     def actions(self) -> Table:
-        return self.tables["Actions"]
+        return self.tables[ACTIONS.sheet]
 
 
 @contextlib.contextmanager

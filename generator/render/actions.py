@@ -9,8 +9,9 @@ from generator.common.ukdates import duration, uk_date
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column
+from generator.schema.fields import REPORT
 
-REPORT_SHEET = "Report"
+REPORT_SHEET = REPORT.sheet
 
 
 def _ref(ctx: Context, action: Action) -> str:

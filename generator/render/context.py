@@ -25,11 +25,12 @@ from generator.render.tables import (
     table_xml,
 )
 from generator.render.text import Cleaner, Origin
+from generator.schema.fields import ACTIONS, SECTIONS
 
 #: A table's place in the document until the package is saved (see output.document_bytes).
 PLACEHOLDER_NS = "urn:boardpack:table"
 
-ACTIONS_SHEET = "Actions"
+ACTIONS_SHEET = ACTIONS.sheet
 _TWIPS_PER_EMU = 1 / 635
 
 
@@ -91,7 +92,7 @@ class Context:
         return self.clean(text, Origin(ACTIONS_SHEET, column, action.row or None, action.ref))
 
     def clean_section(self, name: str) -> str:
-        return self.clean(name, Origin("Sections", "Section"))
+        return self.clean(name, Origin(SECTIONS.sheet, SECTIONS.name.name))
 
     def field_text(self, sheet: str, column: str, text: str) -> str:
         return self.clean(text, Origin(sheet, column))

@@ -7,8 +7,9 @@ from docx.shared import Cm
 from generator.common.ukdates import uk_date
 from generator.render.context import Context
 from generator.render.tables import Column
+from generator.schema.fields import REPORT
 
-REPORT_SHEET = "Report"
+REPORT_SHEET = REPORT.sheet
 DEFAULT_TITLE = "Improvement Plan Progress Update"
 _BODIES = ("Committee", "Cabinet", "Panel", "Board", "Council", "Forum", "Group")
 

@@ -9,8 +9,9 @@ from generator.model.plan import Measure
 from generator.render.context import Context
 from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
 from generator.render.text import Origin
+from generator.schema.fields import MEASURES
 
-MEASURES_SHEET = "Measures"
+MEASURES_SHEET = MEASURES.sheet
 _DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "no change": "No change"}
 _DIRECTION_FILLS = {"improving": "E2EFDA", "worsening": "FCE4D6"}
 

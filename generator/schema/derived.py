@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from generator.schema.fields import ACTIONS
+
 #: The pseudo-column a rule may compare: Revised due date if given, else Due date.
 EFFECTIVE_DUE = "effective due date"
 
@@ -15,4 +17,6 @@ def effective_due(due: _Day, revised: _Day) -> tuple[_Day, str]:
 
     The Revised due date if there is one, else the Due date (README: "effective due date").
     """
-    return (revised, "Revised due date") if revised else (due, "Due date")
+    if revised:
+        return revised, ACTIONS.revised_due_date.name
+    return due, ACTIONS.due_date.name

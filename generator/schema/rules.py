@@ -26,6 +26,11 @@ from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
 from generator.findings import Severity
 from generator.schema.derived import EFFECTIVE_DUE
+from generator.schema.fields import (
+    ACTIONS,
+    BINDINGS,
+    report_field_kinds,
+)
 from generator.schema.linear_regex import (
     LinearValidator,
     PatternError,
@@ -104,6 +109,11 @@ META_SCHEMA: dict[str, Any] = {
         },
     },
     "no_date_words": {"type": "list", "schema": {"type": "string"}},
+    "report_fields": {
+        "type": "dict",
+        "keysrules": {"type": "string"},
+        "valuesrules": {"type": "list", "schema": {"type": "string", "empty": False}},
+    },
     "sheets": {
         "type": "dict",
         "required": True,
@@ -237,7 +247,7 @@ class RowRule:
                 needed.add(self.compare.than)
         if EFFECTIVE_DUE in needed:
             needed.discard(EFFECTIVE_DUE)
-            needed.add("Due date")
+            needed.add(ACTIONS.due_date.name)
         return needed
 
 
@@ -262,12 +272,14 @@ class Rules:
     table_rules: list[TableRule] = field(default_factory=list)
     reading: dict[str, Rule] = field(default_factory=dict)
     no_date_words: frozenset[str] = frozenset()
+    #: ReportFields field -> the Report sheet's Field names that mean it.
+    report_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: Path | None = None
     sha256: str = ""
 
     @property
     def actions(self) -> SheetSpec:
-        return self.sheets["Actions"]
+        return self.sheets[ACTIONS.sheet]
 
 
 def load_rules(path: Path | None = None) -> Rules:
@@ -573,9 +585,8 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
             required=sheet.get("required", False),
             aliases=tuple(sheet.get("aliases", ())),
         )
-    if "Actions" not in sheets:
-        raise BadRulesFile(f"{source}, key sheets: an Actions sheet must be described")
-    action_columns = set(sheets["Actions"].columns) | {EFFECTIVE_DUE}
+    _check_bindings(source, document, sheets)
+    action_columns = set(sheets[ACTIONS.sheet].columns) | {EFFECTIVE_DUE}
 
     def known_column(name: str, path: tuple) -> str:
         if name not in action_columns:
@@ -680,4 +691,85 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
         table_rules=table_rules,
         reading=reading,
         no_date_words=frozenset(fold(word) for word in plain.get("no_date_words", [])),
+        report_fields=_report_fields(source, document, plain.get("report_fields", {})),
     )
+
+
+def _check_bindings(source: Path, document: Any, sheets: Mapping[str, SheetSpec]) -> None:
+    """Refuse a rules file that drops or retypes a sheet or column the plan is built from."""
+    for binding in BINDINGS:
+        spec = sheets.get(binding.sheet)
+        if spec is None:
+            close = difflib.get_close_matches(binding.sheet, list(sheets), n=1)
+            renamed = f" (it seems renamed '{close[0]}')" if close else ""
+            raise BadRulesFile(
+                f"{source}, {_where(document, ('sheets',))}: the {binding.sheet} sheet is "
+                f"missing{renamed}; the plan is built from it, so keep it under that name "
+                "and give the name your workbook uses as one of its aliases"
+            )
+        for _, column in binding.columns():
+            found = spec.columns.get(column.name)
+            path: tuple[Any, ...] = ("sheets", binding.sheet, "columns")
+            if found is None:
+                renamed_to = _renamed(column.name, spec, binding.column_names())
+                renamed = f" (it seems renamed '{renamed_to}')" if renamed_to else ""
+                where = _where(document, (*path, renamed_to) if renamed_to else path)
+                raise BadRulesFile(
+                    f"{source}, {where}: the {binding.sheet} column "
+                    f"'{column.name}' is missing{renamed}; the plan reads it, so keep it under "
+                    "that name and add the header your workbook uses to its aliases"
+                )
+            if found.type != column.type:
+                raise BadRulesFile(
+                    f"{source}, {_where(document, (*path, column.name, 'type'))}: "
+                    f"'{column.name}' must be of type {column.type}, not {found.type}; "
+                    "the plan reads it that way"
+                )
+
+
+def _renamed(missing: str, spec: SheetSpec, bound: list[str]) -> str:
+    """The column a team seems to have renamed ``missing`` to: a close spelling, or the
+    unbound column standing where it stood (after the bound column before it)."""
+    names = list(spec.columns)
+    spare = [name for name in names if name not in bound]
+    close = difflib.get_close_matches(missing, spare, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    before = bound[: bound.index(missing)]
+    present = [names.index(name) for name in before if name in spec.columns]
+    place = (max(present) + 1) if present else 0
+    if place < len(names) and names[place] in spare:
+        return names[place]
+    return ""
+
+
+def _report_fields(
+    source: Path, document: Any, entries: Mapping[str, list[str]]
+) -> dict[str, tuple[str, ...]]:
+    """The Report sheet's Field names for each field of ReportFields, each name used once."""
+    kinds = report_field_kinds()
+    owner: dict[str, str] = {}
+    for key, names in entries.items():
+        where = _where(document, ("report_fields", key))
+        if key not in kinds:
+            close = difflib.get_close_matches(key, list(kinds), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise BadRulesFile(f"{source}, {where}: the report has no field '{key}'{hint}")
+        for name in names:
+            if owner.setdefault(fold(name), key) != key:
+                raise BadRulesFile(
+                    f"{source}, {where}: the Field name '{name}' is also listed for "
+                    f"'{owner[fold(name)]}'; a name can mean only one field"
+                )
+    missing = [key for key in kinds if key not in entries]
+    if not missing:
+        return {key: tuple(entries[key]) for key in kinds}
+    shipped = default_rules_path()
+    if source.resolve() == shipped.resolve():
+        raise BadRulesFile(
+            f"{source}, {_where(document, ('report_fields',))}: no Field names for "
+            f"{', '.join(missing)}; list at least one name for each field of the report"
+        )
+    # A rules file written before a field existed keeps working: the shipped names stand in.
+    defaults = load_rules(shipped).report_fields
+    return {key: tuple(entries[key]) if key in entries else defaults[key] for key in kinds}

@@ -1,0 +1,151 @@
+"""The plan's fields and the sheets and columns they are read from: the one binding.
+
+rules.yaml names the sheets and columns, and gives them aliases, checks and severities. This
+module says which of them the plan is built from: Action.lead is the Actions sheet's "Lead"
+column, a Section's commentary is the Sections sheet's "Commentary" column, and so on. Every
+other module asks these tables for a column's name (``ACTIONS.lead.name``) rather than typing
+"Lead" itself, and the rules loader refuses a rules file that drops or retypes a column named
+here (renaming ``Lead:`` to ``Owner:`` would otherwise leave every lead empty, silently).
+
+The Report sheet is different: it holds Field/Value pairs, and the Field names people use for
+each of the report's fields are listed in rules.yaml under ``report_fields``. Adding one is a
+line there and a field on ``ReportFields`` below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the plan reads: its name in rules.yaml and the type its values must have."""
+
+    name: str
+    type: str = "text"  # text, date, status or number, as in rules.yaml
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """A sheet and the column behind each of the plan's fields read from it."""
+
+    sheet: str
+
+    def columns(self) -> Iterator[tuple[str, Column]]:
+        """(plan field, column) for every bound column, in declaration order."""
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Column):
+                yield item.name, value
+
+    def column_names(self) -> list[str]:
+        return [column.name for _, column in self.columns()]
+
+
+@dataclass(frozen=True)
+class ActionsSheet(_Binding):
+    """Each field of an Action and the Actions column it comes from."""
+
+    sheet: str = "Actions"
+    ref: Column = Column("Ref")
+    section: Column = Column("Section")
+    recommendation: Column = Column("Recommendation")
+    action: Column = Column("Action")
+    lead: Column = Column("Lead")
+    partners: Column = Column("Partners")
+    start_date: Column = Column("Start date", "date")
+    due_date: Column = Column("Due date", "date")
+    revised_due_date: Column = Column("Revised due date", "date")
+    completed_date: Column = Column("Completed date", "date")
+    status: Column = Column("Status", "status")
+    progress_update: Column = Column("Progress update")
+    evidence_of_impact: Column = Column("Evidence of impact")
+    last_updated: Column = Column("Last updated", "date")
+
+
+@dataclass(frozen=True)
+class SectionsSheet(_Binding):
+    sheet: str = "Sections"
+    name: Column = Column("Section")
+    lead: Column = Column("Lead")
+    commentary: Column = Column("Commentary")
+
+
+@dataclass(frozen=True)
+class MeasuresSheet(_Binding):
+    sheet: str = "Measures"
+    name: Column = Column("Measure")
+    section: Column = Column("Section")
+    unit: Column = Column("Unit")
+    target: Column = Column("Target", "number")
+    previous: Column = Column("Previous", "number")
+    current: Column = Column("Current", "number")
+    better: Column = Column("Better")
+    commentary: Column = Column("Commentary")
+
+
+@dataclass(frozen=True)
+class DistributionSheet(_Binding):
+    sheet: str = "Distribution"
+    name: Column = Column("Name")
+    email: Column = Column("Email")
+    role: Column = Column("Role")
+
+
+@dataclass(frozen=True)
+class ReportSheet(_Binding):
+    """Field/Value pairs; which Field names mean what is in rules.yaml (``report_fields``)."""
+
+    sheet: str = "Report"
+    field: Column = Column("Field")
+    value: Column = Column("Value")
+
+
+ACTIONS = ActionsSheet()
+SECTIONS = SectionsSheet()
+MEASURES = MeasuresSheet()
+DISTRIBUTION = DistributionSheet()
+REPORT = ReportSheet()
+#: Every sheet the plan reads, in the order a blank workbook lists them.
+BINDINGS: tuple[_Binding, ...] = (ACTIONS, SECTIONS, REPORT, MEASURES, DISTRIBUTION)
+
+
+@dataclass(frozen=True)
+class ReportFields:
+    """The Report sheet's Field/Value pairs, as typed by the programme manager.
+
+    A field's type says how its Value is read: a date field (``dt.date | None``) as a date,
+    a tuple as one item per row or per line, anything else as text. The Field names that
+    mean each one are in rules.yaml under ``report_fields``.
+    """
+
+    organisation: str = ""
+    meeting: str = ""
+    meeting_date: dt.date | None = None
+    title: str = ""
+    report_of: str = ""
+    author: str = ""
+    contact: str = ""
+    classification: str = ""
+    wards: str = ""
+    summary: str = ""
+    recommendations: tuple[str, ...] = ()
+    next_steps: str = ""
+    next_meeting_date: dt.date | None = None
+
+
+def report_field_kinds() -> dict[str, str]:
+    """Each ReportFields field and how its Value is read: "date", "list" or "text"."""
+    kinds = {}
+    for item in dataclasses.fields(ReportFields):
+        default = item.default
+        if isinstance(default, tuple):
+            kinds[item.name] = "list"
+        elif "date" in str(item.type):
+            kinds[item.name] = "date"
+        else:
+            kinds[item.name] = "text"
+    return kinds
