@@ -150,7 +150,9 @@ def test_ordinary_anchors_and_aliases_still_work(tmp_path: Path) -> None:
     )
     assert ref_aliases in DEFAULT
     text = DEFAULT.replace(ref_aliases, ref_aliases.replace("aliases: [", "aliases: &refs ["), 1)
-    section_aliases = '        aliases: [Theme, Priority, Workstream, "Section of plan", Area]'
+    section_aliases = next(
+        line for line in text.splitlines() if line.startswith("        aliases: [Theme,")
+    )
     text = text.replace(section_aliases, "        aliases: *refs", 1)
     path = tmp_path / "anchors.yaml"
     path.write_text(text, "utf-8")
