@@ -8,6 +8,7 @@ The command line prints what this returns; nothing here prints.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class ReportRun:
     pdf: Path | None = None
     warnings: list[Finding] = field(default_factory=list)  # text Word could not hold
     sending: list[Finding] = field(default_factory=list)  # the Distribution sheet's problems
+    # Earlier workbooks left out of the history, and why: one line each.
+    earlier_warnings: list[str] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -43,6 +46,11 @@ def pdf_path_for(output: Path) -> Path:
     return output.with_suffix(".pdf")
 
 
+#: Earlier boards needed before the report shows the plan over time: with one, the changes
+#: since the last report already say everything a two-row table would.
+HISTORY_FROM_BOARDS = 2
+
+
 def make_report(
     workbook: Path,
     output: Path,
@@ -50,17 +58,23 @@ def make_report(
     rules: Rules,
     as_of: dt.date,
     template: Path | None = None,
-    previous: Path | None = None,
+    previous: Path | str | Sequence[Path | str] | None = None,
     allow_errors: bool = False,
     pdf: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress = NO_PROGRESS,
 ) -> ReportRun:
-    """Write the report for ``workbook`` to ``output``; refuse (write nothing) on errors."""
+    """Write the report for ``workbook`` to ``output``; refuse (write nothing) on errors.
+
+    ``previous`` names the earlier boards: workbooks, folders of them, or "git:RANGE" / "git:N"
+    for earlier versions of ``workbook`` in its git repository (see earlier_boards).
+    """
     from generator.render import build_report, convert_to_pdf, write_report
     from generator.render.output import INSTALL_HINT, find_soffice
 
-    inputs = [path for path in (workbook, previous, template) if path is not None]
+    sources = _sources(previous)
+    named_files = [Path(source) for source in sources if not _is_git(source)]
+    inputs = [path for path in (workbook, *named_files, template) if path is not None]
     refuse_overwriting_input(output, *inputs)
     if output.suffix.lower() != ".docx":
         raise OutputError(f"{output}: the report is a Word file; name it with .docx")
@@ -78,18 +92,37 @@ def make_report(
     plan = run.plan = checked.plan
 
     changes = None
+    history = None
     provenance = {
         "Workbook SHA-256": plan.source_sha256,
         "Rules SHA-256": rules.sha256,
         "As-of date": as_of.isoformat(),
         "Generator": f"boardpack {__version__}",
     }
-    if previous is not None:
+    if sources:
+        from generator.earlier_boards import read_earlier_boards
         from generator.model.changes import compare_plans
+        from generator.model.history import Board, History
 
-        earlier = check_workbook(previous, rules, as_of, limits=limits, progress=progress).plan
-        changes = compare_plans(earlier, plan)
-        provenance["Previous workbook SHA-256"] = earlier.source_sha256
+        earlier = read_earlier_boards(
+            sources,
+            workbook=workbook,
+            current=plan,
+            rules=rules,
+            as_of=as_of,
+            limits=limits,
+            progress=progress,
+        )
+        run.earlier_warnings = earlier.warnings
+        if earlier.last is not None:
+            changes = compare_plans(earlier.last.plan, plan)
+            provenance["Previous workbook SHA-256"] = earlier.last.plan.source_sha256
+        if len(earlier.boards) >= HISTORY_FROM_BOARDS:
+            this_board = Board(plan, workbook.name, plan.report.meeting_date, current=True)
+            history = History([*earlier.boards, this_board])
+            provenance["Earlier workbooks SHA-256"] = " ".join(
+                board.plan.source_sha256 for board in earlier.boards
+            )
 
     progress.phase(f"Writing the report: {plural(len(plan.actions), 'action')}")
     report = build_report(
@@ -99,6 +132,7 @@ def make_report(
         changes=changes,
         findings=errors,
         provenance=provenance,
+        history=history,
     )
     # A control character the checks already reported needs no second warning.
     flagged = {
@@ -112,3 +146,18 @@ def make_report(
         progress.phase(f"Converting to PDF: {run.pdf.name}")
         convert_to_pdf(output, run.pdf)
     return run
+
+
+def _is_git(source: Path | str) -> bool:
+    from generator.read.git_history import is_git_source
+
+    return isinstance(source, str) and is_git_source(source)
+
+
+def _sources(previous: Path | str | Sequence[Path | str] | None) -> list[Path | str]:
+    """``previous`` as a list: one source, or several."""
+    if previous is None:
+        return []
+    if isinstance(previous, (str, Path)):
+        return [previous]
+    return list(previous)

@@ -122,6 +122,20 @@ def main() -> None:
     """
 
 
+class PreviousSource(click.ParamType):
+    """An earlier board: a workbook or folder (a Path), or "git:..." kept as text."""
+
+    name = "workbook|folder|git:RANGE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Path | str:
+        if isinstance(value, Path):
+            return value
+        from generator.read.git_history import is_git_source
+
+        text = str(value)
+        return text if is_git_source(text) else Path(text)
+
+
 class Size(click.ParamType):
     """A size such as 2GB or 500MB."""
 
@@ -255,8 +269,11 @@ def _progress(paths: list[Path], quiet: bool) -> Progress:
 )
 @click.option(
     "--previous",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Last report's workbook, to add a 'Changes since the last report' section.",
+    type=PreviousSource(),
+    multiple=True,
+    help="Earlier boards' workbooks: a workbook, a folder of them, or git:HEAD~3.. / git:5 "
+    "for earlier versions in git (repeatable). The latest gives 'Changes since the last "
+    "report'; two or more add the plan over time.",
 )
 @click.option(
     "--allow-errors",
@@ -281,7 +298,7 @@ def report(
     output: Path,
     as_of: dt.date | None,
     template: Path | None,
-    previous: Path | None,
+    previous: tuple[Path | str, ...],
     allow_errors: bool,
     pdf: bool,
     send_after: bool,
@@ -299,6 +316,8 @@ def report(
       boardpack report plan.xlsx -o board-report.docx
       boardpack report plan.xlsx -o board-report.docx --as-of 2026-11-30 --pdf
       boardpack report plan.xlsx -o board-report.docx --previous october-plan.xlsx
+      boardpack report plan.xlsx -o board-report.docx --previous earlier-boards/
+      boardpack report plan.xlsx -o board-report.docx --previous git:HEAD~6..
       boardpack report plan.xlsx -o board-report.docx --template council.dotx
       boardpack report plan.xlsx -o board-report.docx --pdf --send
     """
@@ -335,6 +354,8 @@ def report(
         click.echo(render(result, "text", colour=_colour_wanted()), nl=False, err=True)
     elif result.warnings:
         click.echo(f"{result.summary()}; see them with: boardpack validate {workbook}", err=True)
+    for line in run.earlier_warnings:
+        click.echo(f"warning: {one_line(line)}", err=True)
     for warning in run.warnings:
         click.echo(f"warning: {warning.describe()}", err=True)
     if run.sending:

@@ -46,6 +46,7 @@ class Context:
     tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
     _numbers: list[int] = field(default_factory=lambda: [0, 0])
     _statuses: dict[str | None, Styled] = field(default_factory=dict)
+    _figures: int = 0
 
     def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> Paragraph:
         """A real Heading 1/2 paragraph, numbered "3." or "3.2" as committee reports are."""
@@ -86,6 +87,11 @@ class Context:
 
     def caption(self, text: str) -> Paragraph:
         return self.paragraph(text, self.house.caption)
+
+    def figure_caption(self, text: str) -> Paragraph:
+        """ "Figure 2: ..." beneath a chart, numbered in the order the charts appear."""
+        self._figures += 1
+        return self.caption(f"Figure {self._figures}: {text}")
 
     def action_text(self, action: Action, column: str, text: str) -> str:
         """A cell of the Actions sheet, cleaned, with its origin remembered for warnings."""

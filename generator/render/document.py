@@ -10,8 +10,9 @@ from docx.document import Document
 
 from generator.findings import Finding, Severity
 from generator.model.changes import PlanChanges
+from generator.model.history import History
 from generator.model.plan import Plan
-from generator.render import actions, appendix, front, progress_summary
+from generator.render import actions, appendix, front, history_section, progress_summary
 from generator.render.changes_section import changes_since_last_report
 from generator.render.context import Context
 from generator.render.house import House, fill_header_controls, open_template, set_language
@@ -42,13 +43,14 @@ def build_report(
     findings: list[Finding] | None = None,
     provenance: dict[str, str] | None = None,
     chart: bool = True,
+    history: History | None = None,
 ) -> Report:
     """Write the report for ``plan`` at ``as_of`` into ``template`` (the shipped one by default).
 
     ``changes`` adds the "Changes since the last report" section; the errors in ``findings``
     (given when the report is built despite them) add a data-quality note and appendix;
     ``provenance`` (workbook SHA-256, rules hash, as-of date) is recorded in the document's
-    custom properties.
+    custom properties. ``history`` (this board and the earlier ones) adds the plan over time.
     """
     document = open_template(template)
     cleaner = Cleaner(file=plan.source_name)
@@ -66,11 +68,15 @@ def build_report(
     progress_summary.progress_summary(ctx, chart=chart)
     if changes is not None:
         changes_since_last_report(ctx, changes)
+    if history is not None:
+        history_section.plan_over_time(ctx, history, chart=chart)
     actions.overdue_actions(ctx)
     actions.slippage(ctx)
     actions.next_steps(ctx)
     if plan.measures:
         measures(ctx)
+    if history is not None:
+        history_section.measures_over_time(ctx, history)
     ctx.paragraph(
         f"The full plan is at Appendix {plan_letter}."
         + (f" Data-quality errors are listed at Appendix {errors_letter}." if errors else "")

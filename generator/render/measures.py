@@ -16,7 +16,8 @@ _DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "no chan
 _DIRECTION_FILLS = {"improving": "E2EFDA", "worsening": "FCE4D6"}
 
 
-def _value(value: float | str | None, unit: str) -> str:
+def measure_value(value: float | str | None, unit: str) -> str:
+    """A measure's figure as the report shows it, with its unit."""
     if value is None or value == "":
         return ""
     shown = number(value)
@@ -42,9 +43,9 @@ def measures(ctx: Context) -> None:
         met = measure.meets_target
         return [
             text(measure, "Measure", measure.name),
-            text(measure, "Target", _value(measure.target, unit)),
-            text(measure, "Previous", _value(measure.previous, unit)),
-            text(measure, "Current", _value(measure.current, unit)),
+            text(measure, "Target", measure_value(measure.target, unit)),
+            text(measure, "Previous", measure_value(measure.previous, unit)),
+            text(measure, "Current", measure_value(measure.current, unit)),
             Styled(
                 _DIRECTION_WORDS.get(direction, "Not known"),
                 _DIRECTION_FILLS.get(direction, ""),

@@ -15,6 +15,7 @@ from generator.model.plan import Plan
 from generator.render.chart import chart_alt_text, chart_png
 from generator.render.context import Context
 from generator.render.tables import Column, Styled, readable_text_colour
+from generator.schema.status import StatusKey
 
 NO_STATUS = "No status"
 NO_SECTION = "No section"
@@ -102,16 +103,8 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     columns = [
         Column("Section of plan", 3.0),
         Column("Total number of actions", 1.3, "center", minimum_cm=1.8),
+        *status_columns(key),
     ]
-    for status in key.statuses:
-        columns.append(
-            Column(
-                Styled(status.label, status.colour, readable_text_colour(status), bold=True),
-                1.35,
-                "center",
-                minimum_cm=2.2,
-            )
-        )
     if show_unknown:
         columns.append(Column(NO_STATUS, 1.1, "center"))
 
@@ -137,6 +130,19 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     status_key(ctx)
     if chart and plan.actions:
         progress_chart(ctx, rows)
+
+
+def status_columns(key: StatusKey) -> list[Column]:
+    """A column of counts per status, headed by the status shaded and named."""
+    return [
+        Column(
+            Styled(status.label, status.colour, readable_text_colour(status), bold=True),
+            1.35,
+            "center",
+            minimum_cm=2.2,
+        )
+        for status in key.statuses
+    ]
 
 
 def status_key(ctx: Context) -> None:
@@ -165,7 +171,7 @@ def progress_chart(ctx: Context, rows: list[SectionCounts]) -> None:
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", chart_alt_text(data, ctx.plan.key))
     doc_pr.set("title", "Actions by status and section")
-    ctx.caption("Figure 1: Actions by status and section")
+    ctx.figure_caption("Actions by status and section")
 
 
 def _tint(colour: str, share: float = 0.28) -> str:
