@@ -158,7 +158,7 @@ def test_a_git_lfs_pointer_is_named_as_such(repo: Path, rules: Rules) -> None:
         ("git:", "git:: say which versions, e.g. git:HEAD~3.. (the commits since HEAD~3) or "
                  "git:5 (the last five versions)"),
         ("git:0", "git:0: ask for at least one version, e.g. git:3"),
-        ("git:--output=/tmp/x", "git:--output=/tmp/x: not a revision range git can read; use a "
+        ("git:--output=x.txt", "git:--output=x.txt: not a revision range git can read; use a "
                                 "form such as git:HEAD~3.. or git:v2026-06..main"),
         ("git:HEAD; rm -rf /", "git:HEAD; rm -rf /: not a revision range git can read; use a "
                                "form such as git:HEAD~3.. or git:v2026-06..main"),
