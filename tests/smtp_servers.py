@@ -296,3 +296,103 @@ def attachments_of(message: EmailMessage) -> dict[str, tuple[str, bytes]]:
         assert isinstance(payload, bytes)
         found[str(part.get_filename())] = (part.get_content_type(), payload)
     return found
+
+
+# --- A hand-written server that misbehaves on cue -------------------------------------------
+
+
+@dataclass
+class Script:
+    """How a scripted server answers; None for a step means "say nothing until hung up".
+
+    ``rcpt`` maps the number of a RCPT command (1, 2, ...) to its answer; others get 250.
+    ``auth`` turns the AUTH command line into the answer (default: accepted).
+    ``greeting_forever`` sends "220-" continuation lines without end instead of a greeting;
+    ``trickle_after_data`` answers the message with a short "250-" line every 0.2 s, for ever.
+    """
+
+    mail: str = "250 2.1.0 OK"
+    rcpt: dict[int, str] = field(default_factory=dict)
+    after_data: str | None = "250 2.0.0 Queued as 4711"
+    quit: str | None = "221 2.0.0 Bye"
+    auth: Any = None
+    greeting_forever: bool = False
+    trickle_after_data: bool = False
+    commands: list[str] = field(default_factory=list)
+    messages: list[bytes] = field(default_factory=list)
+    greeting_bytes_sent: int = 0
+
+
+def _serve_script(connection: socket.socket, script: Script, stop: threading.Event) -> None:
+    reader = connection.makefile("rb")
+
+    def say(line: str | None) -> None:
+        if line is None:
+            stop.wait(10)  # silent until the client gives up (bounded, so the thread ends)
+            raise ConnectionAbortedError
+        connection.sendall(line.encode() + b"\r\n")
+
+    if script.greeting_forever:
+        chunk = b"220-" + b"x" * 1000 + b"\r\n"
+        while not stop.is_set() and script.greeting_bytes_sent < 64 * 1024 * 1024:
+            connection.sendall(chunk * 64)
+            script.greeting_bytes_sent += len(chunk) * 64
+        return
+    say("220 127.0.0.1 ESMTP scripted")
+    recipients = 0
+    while not stop.is_set():
+        raw = reader.readline(10_000)
+        if not raw:
+            return
+        command = raw.decode("utf-8", "replace").rstrip("\r\n")
+        script.commands.append(command)
+        verb = command.split(" ", 1)[0].upper()
+        if verb == "EHLO":
+            connection.sendall(b"250-127.0.0.1\r\n250-AUTH PLAIN\r\n250 SIZE 50000000\r\n")
+        elif verb == "AUTH":
+            say(script.auth(command) if script.auth else "235 2.7.0 Accepted")
+        elif verb == "MAIL":
+            say(script.mail)
+        elif verb == "RCPT":
+            recipients += 1
+            answer = script.rcpt.get(recipients, "250 2.1.5 OK")
+            say(answer)
+            if answer.startswith("421"):
+                return
+        elif verb == "DATA":
+            say("354 End data with <CR><LF>.<CR><LF>")
+            lines = []
+            while (line := reader.readline(1_000_000)) not in (b".\r\n", b""):
+                lines.append(line)
+            script.messages.append(b"".join(lines))
+            while script.trickle_after_data and not stop.wait(0.2):
+                connection.sendall(b"250-still thinking\r\n")
+            say(script.after_data)
+        elif verb == "QUIT":
+            say(script.quit)
+            return
+        else:
+            say("250 2.0.0 OK")
+
+
+@contextlib.contextmanager
+def scripted(script: Script) -> Iterator[int]:
+    """A server on 127.0.0.1 that follows ``script``, for one connection; yields its port."""
+    listener = socket.create_server((LOOPBACK, 0))
+    listener.settimeout(10)
+    stop = threading.Event()
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            connection, _ = listener.accept()
+            with connection:
+                _serve_script(connection, script, stop)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(10)

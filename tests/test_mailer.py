@@ -421,4 +421,5 @@ def test_a_password_echoed_by_the_server_is_scrubbed(
     settings = settings_for(plain_auth_server.port, user=USER, password=PASSWORD)
     with pytest.raises(SendError) as caught:
         send_message(outgoing.message, settings, outgoing.envelope)
-    assert PASSWORD not in str(caught.value) and "********" in str(caught.value)
+    # Only the reply's codes are shown: a server may quote what it was sent.
+    assert PASSWORD not in str(caught.value) and "bad password" not in str(caught.value)

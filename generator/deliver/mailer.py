@@ -8,21 +8,29 @@ never contain the password.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import copy
 import datetime as dt
+import hmac
+import io
 import ipaddress
 import math
 import re
 import smtplib
 import socket
 import ssl
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email import policy
+from email.generator import BytesGenerator
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
 from generator.common.atomic import write_bytes_atomically
 from generator.common.files import read_bytes_or_raise
@@ -315,6 +323,45 @@ def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str
 
 
 # ---------------------------------------------------------------------------------------------
+# Headers: outside text only ever as literal text
+
+# Headers written by ``set_header`` as already-encoded words are never refolded: refolding
+# parses them again, and parsing decodes encoded words (see ``set_header``).
+_POLICY = policy.SMTP.clone(refold_source="none")
+_ENCODED_WORD_START = "=?"
+
+
+def set_header(message: EmailMessage, name: str, value: str | Sequence[Address]) -> None:
+    """Set a header whose text comes from a workbook or an option, as that literal text.
+
+    The email package decodes RFC 2047 encoded words when a header is set and writes the
+    decoded text back out: a Title of ``=?utf-8?q?Hi=0D=0ABcc=3A_x=40evil?=`` became a real
+    ``Bcc:`` line (CVE-2024-6923), and an encoded display name of ``x=40evil=2C`` an extra
+    recipient. Text with no ``=?`` holds no encoded word, so the package's own handling is
+    safe; text with one is encoded here, whole, as UTF-8 encoded words, so a mail client
+    decodes it once, back to exactly what was typed.
+    """
+    texts = [value] if isinstance(value, str) else [a.display_name for a in value]
+    if not any(_ENCODED_WORD_START in text for text in texts):
+        message[name] = value if isinstance(value, str) else list(value)
+        return
+    if isinstance(value, str):
+        message.set_raw(name, _encoded_words(name, value))
+        return
+    entries = [
+        f"{_encoded_words(name, a.display_name)} <{a.addr_spec}>" if a.display_name
+        else f"<{a.addr_spec}>"
+        for a in value
+    ]  # fmt: skip
+    message.set_raw(name, ",\r\n ".join(entries))
+
+
+def _encoded_words(name: str, text: str) -> str:
+    """``text`` as UTF-8 encoded words, folded onto lines the way RFC 5322 asks."""
+    return Header(text, "utf-8", header_name=name).encode(linesep="\r\n")
+
+
+# ---------------------------------------------------------------------------------------------
 # The message
 
 
@@ -354,20 +401,21 @@ def build_message(
 ) -> EmailMessage:
     """The message with its attachments. Blind copies never appear in it: they are envelope only.
 
-    The email package refuses CR or LF in any header value, so nothing can add a header; the
-    subject is checked first so the user gets a clear message rather than a ValueError.
+    Text from a workbook or an option reaches the headers only as literal text (see
+    ``set_header``); the subject is checked for line breaks first so the user gets a clear
+    message rather than a ValueError.
     """
     if _CONTROL.search(subject):
         raise SendError(f"the subject {_quote(subject)} contains a line break or control character")
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=_POLICY)
     try:
         if sender is not None:
-            message["From"] = sender
+            set_header(message, "From", [sender])
         if to:
-            message["To"] = list(to)
+            set_header(message, "To", to)
         if cc:
-            message["Cc"] = list(cc)
-        message["Subject"] = subject
+            set_header(message, "Cc", cc)
+        set_header(message, "Subject", subject)
         message["Date"] = format_datetime(now or dt.datetime.now().astimezone())
         domain = sender.domain if sender is not None else "boardpack.invalid"
         message["Message-ID"] = make_msgid(domain=domain)
@@ -407,9 +455,9 @@ def write_eml(message: EmailMessage, path: Path, bcc: Sequence[Address] = ()) ->
     """
     draft = copy.deepcopy(message)
     if bcc:
-        draft["Bcc"] = list(bcc)
+        set_header(draft, "Bcc", bcc)
     draft["X-Unsent"] = "1"
-    write_bytes_atomically(path, draft.as_bytes(policy=policy.SMTP))
+    write_bytes_atomically(path, draft.as_bytes(policy=_POLICY))
 
 
 @dataclass
@@ -495,7 +543,8 @@ def send_message(
     """Send over SMTP, verifying the server's certificate for starttls and ssl.
 
     Every failure becomes a :class:`SendError` whose message says what happened, whether
-    anyone was sent the message, and what to check; the password is never in it.
+    anyone was sent the message (only the server's answer to the message itself decides
+    that), and what to check; no form of the password is ever in it.
     """
     if not settings.host:
         raise SendError(f"no mail server: give --smtp-host or set {ENV_PREFIX}HOST")
@@ -511,25 +560,143 @@ def send_message(
     try:
         return _deliver(message, settings, sender, envelope)
     except SendError as error:
-        error.args = (_scrub(str(error), settings.password),)
+        error.args = (_scrub(str(error), settings),)
         raise
+
+
+# A reply is a few lines; a server that keeps talking is refused before it fills the memory.
+REPLY_LIMIT = 64 * 1024
+REPLY_LINES = 200
+# The whole session, however the server trickles: this many times the --timeout.
+SESSION_TIMEOUTS = 20
+
+_NOTHING_SENT = "nothing was sent"
+
+
+class _ReplyTooLong(OSError):
+    """The server's reply went on past REPLY_LIMIT bytes or REPLY_LINES lines."""
+
+
+class _BoundedReader:
+    """The socket's reader, allowing one reply at most REPLY_LIMIT bytes in REPLY_LINES lines."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.used = 0
+        self.lines = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        line: bytes = self.inner.readline(size)
+        self.used += len(line)
+        self.lines += 1
+        if self.used > REPLY_LIMIT or self.lines > REPLY_LINES:
+            raise _ReplyTooLong
+        return line
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class _BoundedSession:
+    """What boardpack asks of smtplib beyond the standard: bounded replies, UTF-8 logins."""
+
+    file: Any
+    sock: Any
+
+    def getreply(self) -> tuple[int, bytes]:
+        # A fresh allowance for every reply: smtplib itself reads continuation lines
+        # ("250-...") for as long as the server sends them.
+        if self.file is None and self.sock is not None:
+            self.file = self.sock.makefile("rb")
+        if self.file is not None:
+            self.file = _BoundedReader(getattr(self.file, "inner", self.file))
+        return super().getreply()  # type: ignore[misc]
+
+    def auth(
+        self, mechanism: str, authobject: Any, *, initial_response_ok: bool = True
+    ) -> tuple[int, bytes]:
+        """smtplib's AUTH exchange with the secret encoded as UTF-8 (RFC 4616), not ASCII."""
+        mechanism = mechanism.upper()
+        initial = authobject() if initial_response_ok else None
+        if initial is not None:
+            code, reply = self.docmd("AUTH", f"{mechanism} {_base64(initial)}")
+        else:
+            code, reply = self.docmd("AUTH", mechanism)
+        rounds = 0
+        while code == 334 and rounds < 5:
+            rounds += 1
+            challenge = base64.b64decode(reply)
+            code, reply = self.docmd(_base64(authobject(challenge)))
+        if code in (235, 503):
+            return code, reply
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+    def auth_cram_md5(self, challenge: Any = None) -> str:
+        if challenge is None:
+            return ""  # CRAM-MD5 waits for the server's challenge
+        user, password = self.user, self.password  # type: ignore[attr-defined]
+        digest = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
+        return f"{user} {digest}"
+
+    def docmd(self, cmd: str, args: str = "") -> tuple[int, bytes]:
+        return super().docmd(cmd, args)  # type: ignore[misc]
+
+
+class _SMTP(_BoundedSession, smtplib.SMTP):  # type: ignore[misc]
+    pass
+
+
+class _SMTPSSL(_BoundedSession, smtplib.SMTP_SSL):  # type: ignore[misc]
+    pass
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+class _Watchdog:
+    """Ends a session that runs past its time by shutting its socket, whatever it is doing."""
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._smtp = smtp
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = self._smtp.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 def _deliver(
     message: EmailMessage, settings: SmtpSettings, sender: str, envelope: Sequence[str]
 ) -> SendReport:
     server = settings.server
-    nothing_sent = "nothing was sent"
+    context = _tls_context(settings) if settings.security != "none" else None
+    smtp: smtplib.SMTP
+    if settings.security == "ssl":
+        smtp = _SMTPSSL(timeout=settings.timeout, context=context)
+    else:
+        smtp = _SMTP(timeout=settings.timeout)
+    payload = _flatten(message)
+    watchdog = _Watchdog(smtp, settings.timeout * SESSION_TIMEOUTS)
+    stage = _Stage()
     try:
-        context = _tls_context(settings) if settings.security != "none" else None
-        smtp: smtplib.SMTP
-        if settings.security == "ssl":
-            smtp = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=settings.timeout, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        with smtp:
+        with watchdog:
+            # The name TLS checks the certificate against, as SMTP(host) would set it.
+            smtp._host = settings.host  # type: ignore[union-attr]
+            smtp.connect(settings.host, settings.port)
             if settings.security == "starttls":
                 try:
                     smtp.starttls(context=context)
@@ -539,77 +706,185 @@ def _deliver(
                         "(usually port 465), use --security ssl"
                     ) from None
             if settings.user:
+                stage.now = "login"
                 _login(smtp, settings)
-            try:
-                refused = smtp.send_message(message, from_addr=sender, to_addrs=list(envelope))
-            except smtplib.SMTPRecipientsRefused as error:
-                raise RecipientsRefused(
-                    f"{server} refused every recipient ({_refusals(error.recipients)}); "
-                    + nothing_sent,
-                    {to: _response(*reply) for to, reply in error.recipients.items()},
-                    (),
-                ) from None
-            accepted = tuple(to for to in envelope if to not in refused)
-            if refused:
-                raise RecipientsRefused(
-                    f"{server} refused {_refusals(refused)}; the others were sent it: "
-                    + ", ".join(accepted),
-                    {to: _response(*reply) for to, reply in refused.items()},
-                    accepted,
-                )
-            return SendReport(server, accepted)
+            stage.now = "envelope"
+            accepted, refused = _envelope(smtp, server, sender, envelope, len(payload))
+            _send_data(smtp, server, payload, stage)
     except SendError:
+        smtp.close()
         raise
-    except smtplib.SMTPSenderRefused as error:
+    except Exception as error:
+        smtp.close()
+        raise _failure(error, settings, stage, watchdog) from None
+    _quit_quietly(smtp)
+    if refused:
+        raise RecipientsRefused(
+            f"{server} refused {_refusals(refused)}; the others were sent it: "
+            + ", ".join(accepted),
+            {to: _response(*reply) for to, reply in refused.items()},
+            accepted,
+        )
+    return SendReport(server, tuple(accepted))
+
+
+@dataclass
+class _Stage:
+    """How far a session got: before "confirm" nothing can have been delivered."""
+
+    now: str = "connect"
+
+
+def _flatten(message: EmailMessage) -> bytes:
+    """The message as sent: CRLF line ends, headers as built (never refolded)."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=_POLICY).flatten(message, linesep="\r\n")
+    return buffer.getvalue()
+
+
+def _envelope(
+    smtp: smtplib.SMTP, server: str, sender: str, envelope: Sequence[str], size: int
+) -> tuple[list[str], dict[str, tuple[int, bytes]]]:
+    """MAIL FROM and RCPT TO: who the server will take the message for."""
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"SIZE={size}"] if smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        raise SendError(_mail_from_refused(server, sender, code, reply, size))
+    accepted: list[str] = []
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in envelope:
+        code, reply = smtp.rcpt(recipient)
+        if code in (250, 251):
+            accepted.append(recipient)
+        elif code == 421:
+            # The server is closing the session: the message was never sent to anyone.
+            raise SendError(
+                f"{server} ended the session at the recipient {recipient} "
+                f"({_response(code, reply)}); {_NOTHING_SENT}; try again later"
+            )
+        else:
+            refused[recipient] = (code, reply)
+    if not accepted:
+        raise RecipientsRefused(
+            f"{server} refused every recipient ({_refusals(refused)}); {_NOTHING_SENT}",
+            {to: _response(*reply) for to, reply in refused.items()},
+            (),
+        )
+    return accepted, refused
+
+
+def _mail_from_refused(server: str, sender: str, code: int, reply: bytes, size: int) -> str:
+    """What a refusal at MAIL FROM means: the size, a login, a busy server, or the sender."""
+    answer = _response(code, reply)
+    if code == 552 or _enhanced_status(reply).startswith("5.3.4"):
+        reason = (
+            f"the message ({human_size(size)}) is larger than it accepts; "
+            "attach the PDF alone, or share the report another way"
+        )
+    elif code == 530 or _enhanced_status(reply).startswith("5.7.0"):
+        reason = "it wants a login first; give --smtp-user"
+    elif 400 <= code < 500:
+        reason = "it is busy or limiting mail for now; try again later"
+    else:
+        reason = f"it will not accept mail from {sender}; check --from"
+    return f"{server} refused to start the message ({answer}): {reason}; {_NOTHING_SENT}"
+
+
+def _send_data(smtp: smtplib.SMTP, server: str, payload: bytes, stage: _Stage) -> None:
+    """DATA, the message, and the server's one answer that says whether it took it."""
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        raise SendError(f"{server} refused the message ({_response(code, reply)}); {_NOTHING_SENT}")
+    quoted = re.sub(rb"(?m)^\.", b"..", payload)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    smtp.send(quoted + b".\r\n")
+    stage.now = "confirm"
+    code, reply = smtp.getreply()
+    stage.now = "answered"
+    if code != 250:
+        later = "; try again later" if 400 <= code < 500 else ""
         raise SendError(
-            f"{server} refused the sender {error.sender} "
-            f"({_response(error.smtp_code, error.smtp_error)}); check --from; {nothing_sent}"
-        ) from None
-    except smtplib.SMTPDataError as error:
-        raise SendError(
-            f"{server} refused the message ({_response(error.smtp_code, error.smtp_error)}); "
-            + nothing_sent
-        ) from None
-    except smtplib.SMTPServerDisconnected as error:
+            f"{server} refused the message ({_response(code, reply)}); {_NOTHING_SENT}{later}"
+        )
+
+
+def _quit_quietly(smtp: smtplib.SMTP) -> None:
+    """Say goodbye; the message is already accepted, so nothing the server says now matters."""
+    try:
+        smtp.quit()
+    except Exception:  # a 421 to QUIT, a dropped line, silence: all after the fact
+        smtp.close()
+
+
+def _failure(
+    error: Exception, settings: SmtpSettings, stage: _Stage, watchdog: _Watchdog
+) -> SendError:
+    """The one-line message for an exception during a session, by how far it got."""
+    server = settings.server
+    if stage.now == "confirm":
+        why = (
+            f"it ran past {watchdog.seconds:g} seconds"
+            if watchdog.expired
+            else _one_line(str(error)) or type(error).__name__
+        )
+        return SendError(
+            f"{server} took the whole message but never confirmed it ({why}), so it may or may "
+            "not have been delivered; ask a recipient or your mail administrator before "
+            "sending it again"
+        )
+    if watchdog.expired:
+        return SendError(
+            f"{server}: the session ran past {watchdog.seconds:g} seconds "
+            f"({SESSION_TIMEOUTS} times --timeout); {_NOTHING_SENT}; raise --timeout for a "
+            "slow connection"
+        )
+    if isinstance(error.__context__, _ReplyTooLong) or isinstance(error, _ReplyTooLong):
+        return SendError(
+            f"{server} sent a reply longer than {human_size(REPLY_LIMIT)} or "
+            f"{REPLY_LINES} lines, which no mail server needs; {_NOTHING_SENT}; "
+            "check --smtp-host and --smtp-port"
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected):
         if isinstance(error.__context__, TimeoutError):
-            raise _timed_out(settings) from None
+            return _timed_out(settings)
         detail = _one_line(str(error)) or "no reason given"
-        raise SendError(
-            f"{server} closed the connection ({detail}); {nothing_sent}; "
+        return SendError(
+            f"{server} closed the connection ({detail}); {_NOTHING_SENT}; "
             "check --smtp-port and --security (465 expects ssl, 587 starttls)"
-        ) from None
-    except smtplib.SMTPResponseException as error:
-        raise SendError(
-            f"{server} answered {_response(error.smtp_code, error.smtp_error)}; {nothing_sent}"
-        ) from None
-    except ssl.SSLCertVerificationError as error:
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return SendError(
+            f"{server} answered {_response(error.smtp_code, error.smtp_error)}; {_NOTHING_SENT}"
+        )
+    if isinstance(error, ssl.SSLCertVerificationError):
         reason = _one_line(error.verify_message or error.reason or str(error))
-        raise SendError(
+        return SendError(
             f"{server}: the server's certificate could not be verified ({reason}); "
-            f"{nothing_sent}; if your organisation uses its own certificate authority, "
+            f"{_NOTHING_SENT}; if your organisation uses its own certificate authority, "
             "give its certificate with --cafile"
-        ) from None
-    except ssl.SSLError as error:
+        )
+    if isinstance(error, ssl.SSLError):
         reason = _one_line(error.reason or str(error))
-        raise SendError(
-            f"{server}: the secure connection failed ({reason}); {nothing_sent}; "
+        return SendError(
+            f"{server}: the secure connection failed ({reason}); {_NOTHING_SENT}; "
             "check --security (465 expects ssl, 587 starttls)"
-        ) from None
-    except ConnectionRefusedError:
-        raise SendError(
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return SendError(
             f"could not connect to {server} (connection refused); check --smtp-host and --smtp-port"
-        ) from None
-    except socket.gaierror:
-        raise SendError(
-            f"could not find the mail server {settings.host}; check --smtp-host"
-        ) from None
-    except TimeoutError:
-        raise _timed_out(settings) from None
-    except smtplib.SMTPException as error:
-        raise SendError(f"{server}: {_one_line(str(error))}; {nothing_sent}") from None
-    except OSError as error:
+        )
+    if isinstance(error, socket.gaierror):
+        return SendError(f"could not find the mail server {settings.host}; check --smtp-host")
+    if isinstance(error, TimeoutError):
+        return _timed_out(settings)
+    if isinstance(error, smtplib.SMTPException):
+        return SendError(f"{server}: {_one_line(str(error))}; {_NOTHING_SENT}")
+    if isinstance(error, OSError):
         reason = _one_line(error.strerror or str(error))
-        raise SendError(f"could not connect to {server} ({reason}); {nothing_sent}") from None
+        return SendError(f"could not connect to {server} ({reason}); {_NOTHING_SENT}")
+    raise error
 
 
 def _timed_out(settings: SmtpSettings) -> SendError:
@@ -634,24 +909,37 @@ def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
 
 
 def _login(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
+    """Log in; a refusal is reported by its codes only, since servers quote what was sent."""
     try:
         smtp.login(settings.user, settings.password)
     except smtplib.SMTPAuthenticationError as error:
+        codes = " ".join(filter(None, (str(error.smtp_code), _enhanced_status(error.smtp_error))))
         raise SendError(
-            f"{settings.server} refused the login for {settings.user} "
-            f"({_response(error.smtp_code, error.smtp_error)}); check --smtp-user and "
-            f"{PASSWORD_VARIABLE}; nothing was sent"
+            f"{settings.server} refused the login for {settings.user} ({codes}); check "
+            f"--smtp-user and {PASSWORD_VARIABLE}; nothing was sent"
         ) from None
     except smtplib.SMTPNotSupportedError:
         raise SendError(
             f"{settings.server} does not offer a login (AUTH) on this connection; "
             "leave out --smtp-user, or check --security"
         ) from None
-    except smtplib.SMTPException as error:
+    except smtplib.SMTPServerDisconnected:
+        raise
+    except smtplib.SMTPException:
         raise SendError(
-            f"{settings.server}: could not log in as {settings.user} ({_one_line(str(error))}); "
-            "nothing was sent"
+            f"{settings.server}: could not log in as {settings.user} (the server's answers to "
+            "the login were not understood); nothing was sent"
         ) from None
+
+
+_ENHANCED_STATUS = re.compile(rb"\s*([245]\.[0-9]{1,3}\.[0-9]{1,3})\b")
+
+
+def _enhanced_status(reply: bytes | str) -> str:
+    """The RFC 3463 status at the start of a reply ("5.7.8"), or ""."""
+    data = reply.encode("utf-8", "replace") if isinstance(reply, str) else reply
+    found = _ENHANCED_STATUS.match(data)
+    return found.group(1).decode() if found else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,6 +966,26 @@ def _quote(text: str) -> str:
     return f'"{shown[:80]}…"' if len(shown) > 80 else f'"{shown}"'
 
 
-def _scrub(text: str, secret: str) -> str:
-    """A last guard: a server that echoes the password back must not get it printed."""
-    return text.replace(secret, "********") if secret else text
+def _scrub(text: str, settings: SmtpSettings) -> str:
+    """A last guard: no form of the password a server might echo back is ever printed.
+
+    The password as typed and as one-lined here (spaces collapsed, control characters
+    shown), and the base64 that AUTH PLAIN and AUTH LOGIN send it in.
+    """
+    secret = settings.password
+    if not secret:
+        return text
+    plain = f"\0{settings.user}\0{secret}"
+    forms = {
+        secret,
+        secret.strip(),
+        _one_line(secret),
+        _quote(secret)[1:-1],
+        *(
+            encoded.rstrip("=")
+            for encoded in (_base64(secret), _base64(plain), _base64(settings.user + "\0" + secret))
+        ),
+    }
+    for form in sorted((f for f in forms if len(f) >= 3), key=len, reverse=True):
+        text = text.replace(form, "********")
+    return text
