@@ -779,7 +779,7 @@ def _mail_from_refused(server: str, sender: str, code: int, reply: bytes, size: 
     answer = _response(code, reply)
     if code == 552 or _enhanced_status(reply).startswith("5.3.4"):
         reason = (
-            f"the message ({human_size(size)}) is larger than it accepts; "
+            f"the message ({format_size(size)}) is larger than it accepts; "
             "attach the PDF alone, or share the report another way"
         )
     elif code == 530 or _enhanced_status(reply).startswith("5.7.0"):
@@ -842,7 +842,7 @@ def _failure(
         )
     if isinstance(error.__context__, _ReplyTooLong) or isinstance(error, _ReplyTooLong):
         return SendError(
-            f"{server} sent a reply longer than {human_size(REPLY_LIMIT)} or "
+            f"{server} sent a reply longer than {format_size(REPLY_LIMIT)} or "
             f"{REPLY_LINES} lines, which no mail server needs; {_NOTHING_SENT}; "
             "check --smtp-host and --smtp-port"
         )
