@@ -33,8 +33,8 @@ from generator.findings import (
     Severity,
     ValidationResult,
 )
-from generator.model.asof import parse_as_of, today_in_london
-from generator.read.guard import DEFAULT_LIMITS, Limits
+from generator.model.asof import as_of_or_today, parse_as_of, today_in_london
+from generator.read.guard import limits_for
 from generator.schema.rules import load_rules
 
 if TYPE_CHECKING:
@@ -157,10 +157,6 @@ max_size_option = click.option(
 )
 
 
-def _limits(max_size: int | None) -> Limits:
-    return DEFAULT_LIMITS.with_max_size(max_size) if max_size else DEFAULT_LIMITS
-
-
 @main.command()
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @rules_option
@@ -216,7 +212,7 @@ def validate(
     progress = _progress(list(workbooks), quiet)
     try:
         checked, result, problems = check_workbooks(
-            list(workbooks), rules, as_of or today_in_london(), _limits(max_size), progress
+            list(workbooks), rules, as_of_or_today(as_of), limits_for(max_size), progress
         )
     finally:
         progress.done()
@@ -330,12 +326,12 @@ def report(
             workbook,
             output,
             rules=rules,
-            as_of=as_of or today_in_london(),
+            as_of=as_of_or_today(as_of),
             template=template,
             previous=previous,
             allow_errors=allow_errors,
             pdf=pdf,
-            limits=_limits(max_size),
+            limits=limits_for(max_size),
             progress=progress,
         )
     finally:

@@ -15,6 +15,11 @@ def today_in_london() -> dt.date:
     return dt.date(today.year, today.month, today.day)
 
 
+def as_of_or_today(as_of: dt.date | None) -> dt.date:
+    """The day to judge against: the one asked for, else today in London."""
+    return as_of if as_of is not None else today_in_london()
+
+
 def parse_as_of(text: str) -> dt.date:
     """A day typed as 2026-11-23, 23/11/2026 or 23 November 2026; ValueError otherwise."""
     parsed = parse_date(text.strip(), frozenset())

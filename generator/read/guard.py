@@ -81,6 +81,11 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+def limits_for(max_size: int | None) -> Limits:
+    """The default limits, with both size caps set to ``max_size`` when one is given."""
+    return DEFAULT_LIMITS.with_max_size(max_size) if max_size else DEFAULT_LIMITS
+
+
 @dataclass(frozen=True)
 class Inspection:
     """What the front door learnt: the kind of workbook, and which worksheet parts (zip
