@@ -162,10 +162,11 @@ def test_the_options_reach_the_core(tmp_path: Path) -> None:
         generator.validate(WORKBOOKS / "example-plan.xlsx", max_size=10_000)
     rules = tmp_path / "rules.yaml"
     shipped = (ROOT / "rules.yaml").read_text(encoding="utf-8")
-    rules.write_text(shipped.replace("      Partners:\n", "      Partner agencies:\n"))
+    budget = "      Budget: {type: number}\n"
+    rules.write_text(shipped.replace("      Partners:\n", budget + "      Partners:\n"))
     written = generator.init(tmp_path / "plan.xlsx", rules=rules)
     header = [cell.value for cell in openpyxl.load_workbook(written)["Actions"][1]]
-    assert "Partner agencies" in header and "Partners" not in header
+    assert header.index("Budget") == header.index("Partners") - 1
 
 
 def test_problems_are_raised_as_boardpack_errors_not_exits(tmp_path: Path) -> None:
