@@ -36,6 +36,7 @@ class ReportRun:
     sending: list[Finding] = field(default_factory=list)  # the Distribution sheet's problems
     # Earlier workbooks left out of the history, and why: one line each.
     earlier_warnings: list[str] = field(default_factory=list)
+    no_pdf: str = ""  # why a PDF that was asked for was not made, and how to get one
 
     @property
     def blocked(self) -> bool:
@@ -70,7 +71,7 @@ def make_report(
     for earlier versions of ``workbook`` in its git repository (see earlier_boards).
     """
     from generator.render import build_report, convert_to_pdf, write_report
-    from generator.render.output import INSTALL_HINT, find_soffice
+    from generator.render.output import NO_PDF, find_soffice
 
     sources = _sources(previous)
     named_files = [Path(source) for source in sources if not _is_git(source)]
@@ -80,8 +81,6 @@ def make_report(
         raise OutputError(f"{output}: the report is a Word file; name it with .docx")
     if pdf:
         refuse_overwriting_input(pdf_path_for(output), *inputs)
-        if find_soffice() is None:
-            raise OutputError(INSTALL_HINT)
 
     checked = check_workbook(workbook, rules, as_of, limits=limits, progress=progress)
     # The Distribution sheet belongs to sending: its problems neither block nor appear here.
@@ -141,7 +140,10 @@ def make_report(
     run.warnings = [w for w in report.warnings if (w.sheet, w.row, w.column) not in flagged]
     write_report(report, output)
     run.written = output
-    if pdf:
+    if pdf and find_soffice() is None:
+        # The .docx is what the board needs most; say how to get the PDF from it.
+        run.no_pdf = NO_PDF
+    elif pdf:
         run.pdf = pdf_path_for(output)
         progress.phase(f"Converting to PDF: {run.pdf.name}")
         convert_to_pdf(output, run.pdf)

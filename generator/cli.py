@@ -364,6 +364,8 @@ def report(
     if run.pdf is not None:
         written += f" and {run.pdf}"
     click.echo(written)
+    if run.no_pdf:
+        click.echo(f"warning: {run.no_pdf}", err=True)
     if send_after:
         ctx.invoke(send, report=run.written, workbook=workbook, rules_path=rules_path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -47,3 +48,22 @@ def test_libreoffice_renders_the_report_on_a_sensible_number_of_pages(tmp_path: 
     # Front sheet and summary, the tables, and the landscape appendix of 62 actions.
     assert 6 <= pages <= 14
     assert "Page size:" in info
+    # Accessible: tagged, titled, in British English, with bookmarks from the headings.
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Title:\s+Improvement Plan Progress Update$", info, re.MULTILINE)
+    data = pdf_path.read_bytes()
+    assert b"/Lang(en-GB)" in data
+    bookmarks = [_pdf_text(m) for m in re.findall(rb"/Title\s*(<[0-9A-Fa-f]+>|\([^)]*\))", data)]
+    assert "1. Summary" in bookmarks and "Appendix A: the improvement plan in full" in bookmarks
+    meta = subprocess.run(
+        ["pdfinfo", "-meta", str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "<pdfuaid:part>1</pdfuaid:part>" in meta
+
+
+def _pdf_text(token: bytes) -> str:
+    """A PDF string, literal or hex (UTF-16 with its byte-order mark, as LibreOffice writes)."""
+    if token.startswith(b"<"):
+        raw = bytes.fromhex(token[1:-1].decode())
+        return raw[2:].decode("utf-16-be") if raw[:2] == b"\xfe\xff" else raw.decode("latin-1")
+    return token[1:-1].decode("latin-1")

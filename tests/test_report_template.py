@@ -23,8 +23,9 @@ FOOTER = "Borsetshire CC: protect when printed"
 
 
 def council_template(folder: Path, *, suffix: str = ".docx") -> Path:
-    """A council's letterhead: Georgia, US Letter, its own header and footer, sample text,
-    and no Table Grid, Caption or Heading 2 style."""
+    """A council's letterhead: Georgia, US Letter, its own header and footer, an address
+    above the report's placeholder and a line below it, and no Table Grid, Caption or
+    Heading 2 style."""
     document = docx.Document()
     for name in ("Table Grid", "Caption", "Heading 2"):
         element = document.styles[name].element
@@ -36,7 +37,9 @@ def council_template(folder: Path, *, suffix: str = ".docx") -> Path:
     section.left_margin = section.right_margin = Inches(1.25)
     section.header.paragraphs[0].text = HEADER
     section.footer.paragraphs[0].text = FOOTER
-    document.add_paragraph("Delete this sample text before use.")
+    document.add_paragraph("County Hall, Borsetshire BC1 1AA")  # the letterhead above
+    document.add_paragraph("{{ report }}")
+    document.add_paragraph("Printed on recycled paper.")  # fixed text below
     path = folder / f"council{suffix}"
     document.save(str(path))
     return path
@@ -66,8 +69,12 @@ def test_council_template_keeps_its_page_header_and_footer(tmp_path: Path) -> No
     assert first.footer.paragraphs[0].text == FOOTER
     # The landscape appendix carries the same header and footer on.
     assert document.sections[-1].header.is_linked_to_previous
-    texts = [p.text for p in document.paragraphs]
-    assert "Delete this sample text before use." not in texts
+    texts = [p.text for p in document.paragraphs if p.text]
+    # The report took the placeholder's place, between the template's own lines.
+    assert texts[0] == "County Hall, Borsetshire BC1 1AA"
+    assert texts[1] == "Medway Council Children's Services"
+    assert texts[-1] == "Printed on recycled paper."
+    assert not any("{{" in text for text in texts)
     assert document.styles["Normal"].font.name == "Georgia"
 
 

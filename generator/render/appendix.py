@@ -16,8 +16,13 @@ _FINDINGS = Origin("Findings", "Message")
 
 
 def landscape_pages(ctx: Context) -> None:
-    """Start a new landscape section (headers and footers carry on from the portrait pages)."""
+    """Start a new landscape section (headers and footers carry on from the portrait pages).
+
+    A template's different first-page header (a letterhead) belongs to the report's first
+    page, not to the appendix's: the landscape section has none.
+    """
     section = ctx.document.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
     if section.orientation != WD_ORIENT.LANDSCAPE:
         width, height = section.page_width, section.page_height
         section.orientation = WD_ORIENT.LANDSCAPE

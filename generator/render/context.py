@@ -31,6 +31,7 @@ from generator.schema.fields import ACTIONS, SECTIONS
 PLACEHOLDER_NS = "urn:boardpack:table"
 
 ACTIONS_SHEET = ACTIONS.sheet
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
 
 
@@ -50,18 +51,32 @@ class Context:
 
     def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> Paragraph:
         """A real Heading 1/2 paragraph, numbered "3." or "3.2" as committee reports are."""
+        # A template whose heading style numbers itself gets no typed numbers at that level
+        # ("1 1. Summary"), and an unnumbered heading switches its numbering off.
+        own = level in self.house.self_numbered
         if numbered and level == 1:
             self._numbers[0] += 1
             self._numbers[1] = 0
-            text = f"{self._numbers[0]}. {text}"
+            text = text if own else f"{self._numbers[0]}. {text}"
         elif numbered and level == 2 and self._numbers[0]:
             self._numbers[1] += 1
-            text = f"{self._numbers[0]}.{self._numbers[1]} {text}"
+            text = text if own else f"{self._numbers[0]}.{self._numbers[1]} {text}"
         if level > 1:
             # A section's opening words go with its first subsection, so "5. Overdue
             # actions" and its introduction never end a page with nothing beneath them.
             self._keep_last_with_next(only_text=True)
-        return self.paragraph(text, self.house.heading(level))
+        paragraph = self.paragraph(text, self.house.heading(level))
+        # Whatever the template's heading style says, a heading never ends a page alone.
+        paragraph.paragraph_format.keep_with_next = True
+        if own and not numbered:
+            properties = paragraph._p.get_or_add_pPr()
+            off = parse_xml(f'<w:numPr {_W}><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>')
+            style = properties.find(qn("w:pStyle"))
+            if style is not None:
+                style.addnext(off)
+            else:
+                properties.insert(0, off)
+        return paragraph
 
     def _keep_last_with_next(self, *, only_text: bool = False) -> None:
         """Keep the last paragraph so far on the same page as whatever comes next."""

@@ -18,6 +18,7 @@ from generator.render.context import Context
 from generator.render.house import House, fill_header_controls, open_template, set_language
 from generator.render.measures import measures
 from generator.render.output import document_bytes, set_properties
+from generator.render.package import modernise
 from generator.render.text import Cleaner, Origin
 
 
@@ -52,7 +53,8 @@ def build_report(
     ``provenance`` (workbook SHA-256, rules hash, as-of date) is recorded in the document's
     custom properties. ``history`` (this board and the earlier ones) adds the plan over time.
     """
-    document = open_template(template)
+    opened = open_template(template)
+    document = opened.document
     cleaner = Cleaner(file=plan.source_name)
     ctx = Context(document, plan, as_of, House(document), cleaner)
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
@@ -87,6 +89,7 @@ def build_report(
     if errors:
         appendix.data_quality_appendix(ctx, errors, errors_letter)
 
+    opened.finish()
     fields = plan.report
     title = cleaner(fields.title, Origin("Report", "Title")) or front.DEFAULT_TITLE
     fill_header_controls(
@@ -98,6 +101,7 @@ def build_report(
         },
     )
     set_language(document)
+    modernise(document)
     meeting = cleaner(fields.meeting, Origin("Report", "Meeting"))
     set_properties(
         document,

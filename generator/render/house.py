@@ -10,6 +10,7 @@ navigation pane) and nothing falls back to raw direct formatting.
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from dataclasses import dataclass
@@ -36,7 +37,19 @@ LANGUAGE = "en-GB"
 _MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MACRO_TYPES = (
+    b"application/vnd.ms-word.document.macroEnabled",
+    b"application/vnd.ms-word.template.macroEnabled",
+)
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+#: The paragraph a template's body may hold where the report goes (spaces and case aside).
+PLACEHOLDER = "{{ report }}"
+_PLACEHOLDER_FOLDED = "{{report}}"
+# A4 in twips, and Word's default margins, for a template that does not say.
+_A4 = ("11906", "16838")
+_MARGIN = "1440"
 
 #: Content controls in a template's header or footer with these tags receive report fields.
 CONTROL_TAGS = {
@@ -51,8 +64,32 @@ def default_template() -> Path:
     return templates_dir() / DEFAULT_TEMPLATE_NAME
 
 
-def open_template(path: Path | None) -> Document:
-    """The template as an empty document ready for content (its body cleared, page setup kept).
+@dataclass
+class Template:
+    """A template opened for writing: the document, and what follows the report.
+
+    The report is written at the end of the body, after whatever the template's body holds
+    (a letterhead, a cover page); when the body has a placeholder paragraph, the report
+    takes its place and ``tail`` (everything after the placeholder) is put back after it.
+    """
+
+    document: Document
+    tail: list[etree._Element]
+    placeholder: bool
+
+    def finish(self) -> None:
+        """Put the template's text that followed the placeholder back after the report."""
+        body = self.document.element.body
+        for element in self.tail:
+            if body.sectPr is not None:
+                body.sectPr.addprevious(element)
+            else:
+                body.append(element)
+        self.tail = []
+
+
+def open_template(path: Path | None) -> Template:
+    """The template ready for content: its body, page setup, headers and footers kept.
 
     Accepts .docx and .dotx. Raises ``BadTemplate`` with a one-line reason otherwise.
     """
@@ -62,16 +99,28 @@ def open_template(path: Path | None) -> Document:
     try:
         document = docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
+        # python-docx's own messages name the in-memory file, not the template: say what
+        # went wrong in the file's own terms.
+        reason = f"{type(error).__name__}" if "BytesIO" in str(error) else str(error)
         raise BadTemplate(
-            f"{source}: not a usable Word template ({error}); save it from Word as .docx"
+            f"{source}: not a usable Word template ({reason}); save it from Word as .docx"
         ) from None
-    _empty_body(document)
-    return document
+    _ensure_page(document)
+    _carry_inherited_headers(document)
+    tail, placeholder = _split_at_placeholder(document)
+    return Template(document, tail, placeholder)
 
 
 def _as_document_package(source: Path, data: bytes) -> bytes:
     """Check the zip before python-docx reads it; turn a .dotx into a .docx in memory."""
     if data[:4] == b"\xd0\xcf\x11\xe0":
+        # Word keeps a password-protected .docx in the same container as an old .doc;
+        # only the encrypted one holds an EncryptedPackage stream.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise BadTemplate(
+                f"{source}: a password-protected Word document; open it in Word, remove the "
+                "password (File > Info > Protect Document > Encrypt with Password) and save it"
+            )
         raise BadTemplate(f"{source}: an old .doc/.dot template; open it in Word and save as .docx")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -84,6 +133,11 @@ def _as_document_package(source: Path, data: bytes) -> bytes:
         if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
             raise BadTemplate(f"{source}: the template unpacks to more than 200 MB; refusing it")
         content_types = archive.read("[Content_Types].xml")
+        if any(kind in content_types for kind in _MACRO_TYPES):
+            raise BadTemplate(
+                f"{source}: a macro-enabled Word file (.docm or .dotm); boardpack never runs "
+                "macros: save it from Word as a Word Document (.docx) or Template (.dotx)"
+            )
         if _TEMPLATE_TYPE not in content_types:
             return data
         # A .dotx differs from a .docx only in its main part's content type.
@@ -97,12 +151,118 @@ def _as_document_package(source: Path, data: bytes) -> bytes:
         return rebuilt.getvalue()
 
 
-def _empty_body(document: Document) -> None:
-    """Remove the template's sample content, keeping the final section's page setup."""
+def _ensure_page(document: Document) -> None:
+    """Give the final section a page: A4 and Word's margins where the template says nothing.
+
+    A template with no section properties at all (or none of its page size, as pandoc's
+    reference.docx) would otherwise leave the report's tables zero columns wide.
+    """
+    section = document.element.body.get_or_add_sectPr()
+    size = section.find(qn("w:pgSz"))
+    if size is None:
+        size = parse_xml(f"<w:pgSz {_W}/>")
+        section.insert(_page_position(section), size)
+    if not size.get(qn("w:w")) or not size.get(qn("w:h")):
+        size.set(qn("w:w"), _A4[0])
+        size.set(qn("w:h"), _A4[1])
+        size.attrib.pop(qn("w:orient"), None)
+    margins = section.find(qn("w:pgMar"))
+    if margins is None:
+        margins = parse_xml(f"<w:pgMar {_W}/>")
+        size.addnext(margins)
+    for edge in ("top", "right", "bottom", "left"):
+        if not margins.get(qn(f"w:{edge}")):
+            margins.set(qn(f"w:{edge}"), _MARGIN)
+    for edge, default in (("header", "720"), ("footer", "720"), ("gutter", "0")):
+        if not margins.get(qn(f"w:{edge}")):
+            margins.set(qn(f"w:{edge}"), default)
+
+
+def _page_position(section: etree._Element) -> int:
+    """Where w:pgSz goes in a w:sectPr: after the header, footer and note references."""
+    before = {qn(f"w:{name}") for name in ("headerReference", "footerReference",
+                                            "footnotePr", "endnotePr", "type")}  # fmt: skip
+    return sum(1 for child in section if child.tag in before)
+
+
+def _carry_inherited_headers(document: Document) -> None:
+    """Write into the final section the headers and footers it inherits ("link to previous").
+
+    The report adds its own sections after it; each reference, written out, survives however
+    those sections are read, in Word, LibreOffice or anything else.
+    """
     body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
+    final = body.sectPr
+    earlier = list(reversed(body.xpath("./w:p/w:pPr/w:sectPr")))
+    if final is None or not earlier:
+        return
+    for kind in ("headerReference", "footerReference"):
+        for which in ("default", "first", "even"):
+            if final.find(f"{qn('w:' + kind)}[@{qn('w:type')}='{which}']") is not None:
+                continue
+            for section in earlier:
+                found = section.find(f"{qn('w:' + kind)}[@{qn('w:type')}='{which}']")
+                if found is not None:
+                    final.insert(0, copy.deepcopy(found))
+                    break
+    _order_references(final)
+
+
+def _order_references(section: etree._Element) -> None:
+    """Headers before footers, first in the section's properties, as the schema orders them."""
+    references = [
+        child
+        for child in section
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"))
+    ]
+    for child in references:
+        section.remove(child)
+    references.sort(key=lambda child: child.tag != qn("w:headerReference"))
+    for index, child in enumerate(references):
+        section.insert(index, child)
+
+
+def _split_at_placeholder(document: Document) -> tuple[list[etree._Element], bool]:
+    """Take out the placeholder paragraph and what follows it; the report goes there.
+
+    Without a placeholder, nothing is taken out: the report follows the template's body,
+    less any empty paragraphs at its end.
+    """
+    body = document.element.body
+    children = [child for child in body if child.tag != qn("w:sectPr")]
+    for index, child in enumerate(children):
+        if child.tag == qn("w:p") and _folded_text(child) == _PLACEHOLDER_FOLDED:
+            tail = children[index + 1 :]
+            break_here = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
             body.remove(child)
+            if break_here is not None:
+                # The placeholder ended a section: its section break stays, after the report.
+                carrier = parse_xml(f"<w:p {_W}><w:pPr/></w:p>")
+                carrier[0].append(break_here)
+                tail.insert(0, carrier)
+            for element in tail:
+                body.remove(element)
+            return tail, True
+    for child in reversed(children):
+        if not _is_blank(child):
+            break
+        body.remove(child)
+    return [], False
+
+
+_VISIBLE = ("drawing", "pict", "object", "sectPr", "fldSimple", "fldChar", "br", "sym")
+
+
+def _is_blank(element: etree._Element) -> bool:
+    """An empty paragraph: no text, picture, field, break or section break."""
+    if element.tag != qn("w:p") or _folded_text(element):
+        return False
+    return next(element.iter(*(qn(f"w:{name}") for name in _VISIBLE)), None) is None
+
+
+def _folded_text(paragraph: etree._Element) -> str:
+    text = "".join(node.text or "" for node in paragraph.iter(qn("w:t")))
+    return "".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -159,9 +319,58 @@ class House:
         self.table_text_id = self.table_text.style_id
         self.table_grid_id = self.table_grid.style_id
         self.table_text_pt = self._size_pt(self.table_text)
+        self.self_numbered = {
+            level for level in (1, 2, 3) if self._numbers_itself(self.headings[level - 1])
+        }
 
     def heading(self, level: int) -> ParagraphStyle:
         return self.headings[min(level, 3) - 1]
+
+    def _numbers_itself(self, style: ParagraphStyle) -> bool:
+        """Whether a heading style carries list numbering (its own or from its base style),
+        in which case the report must not type numbers of its own ("1 1. Summary")."""
+        seen: ParagraphStyle | None = style
+        while seen is not None:
+            numbering = seen.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if numbering is not None and numbering.find(qn("w:numId")) is not None:
+                number = numbering.find(qn("w:numId")).get(qn("w:val"), "0")
+                level = numbering.find(qn("w:ilvl"))
+                return self._shows_a_number(
+                    number, level.get(qn("w:val"), "0") if level is not None else "0"
+                )
+            base = seen.base_style
+            seen = base if isinstance(base, ParagraphStyle) else None
+        return False
+
+    def _shows_a_number(self, number: str, level: str) -> bool:
+        """Whether list ``number`` prints something at ``level``: LibreOffice gives every
+        heading an outline list whose levels print nothing (numFmt "none", empty text)."""
+        if number == "0":
+            return False
+        try:  # looked up, not python-docx's numbering_part, which would add an empty one
+            part = self.document.part.part_related_by(RT.NUMBERING)
+        except KeyError:
+            return False
+        numbering = getattr(part, "element", None)
+        if numbering is None:
+            return False
+        num = numbering.find(f"{qn('w:num')}[@{qn('w:numId')}='{number}']")
+        if num is None:
+            return False
+        definition = num.find(f"{qn('w:lvlOverride')}[@{qn('w:ilvl')}='{level}']/{qn('w:lvl')}")
+        if definition is None:
+            abstract = num.find(qn("w:abstractNumId"))
+            wanted = abstract.get(qn("w:val")) if abstract is not None else None
+            definition = numbering.find(
+                f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{wanted}']"
+                f"/{qn('w:lvl')}[@{qn('w:ilvl')}='{level}']"
+            )
+        if definition is None:
+            return False
+        fmt = definition.find(qn("w:numFmt"))
+        text = definition.find(qn("w:lvlText"))
+        shown = text.get(qn("w:val"), "") if text is not None else ""
+        return (fmt is None or fmt.get(qn("w:val")) != "none") and "%" in shown
 
     def _size_pt(self, style: ParagraphStyle) -> float:
         """The style's font size in points, from it, the styles it is based on, or the
@@ -222,7 +431,25 @@ class House:
 
 
 def set_language(document: Document) -> None:
-    """Mark the document's text as British English, for spelling and screen readers."""
+    """Mark the document's text as British English, for spelling and screen readers.
+
+    The document default says so, and every language a template's styles, settings or kept
+    body text set is overruled: a French or American Normal style must not make the report
+    French or American. (East Asian and complex-script languages are left as they are.)
+    """
+    for element in (document.styles.element, document.element, document.settings.element):
+        for lang in element.iter(qn("w:lang"), qn("w:themeFontLang")):
+            if lang.get(qn("w:val")):
+                lang.set(qn("w:val"), LANGUAGE)
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype in (RT.HEADER, RT.FOOTER):
+            for lang in rel.target_part.element.iter(qn("w:lang")):
+                if lang.get(qn("w:val")):
+                    lang.set(qn("w:val"), LANGUAGE)
+    _set_default_language(document)
+
+
+def _set_default_language(document: Document) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:

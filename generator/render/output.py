@@ -53,6 +53,21 @@ INSTALL_HINT = (
     "--pdf needs LibreOffice: install it (apt-get install libreoffice-writer, or from "
     "libreoffice.org) or convert the .docx in Word"
 )
+#: What to say when the .docx was written but no PDF could be made.
+NO_PDF = (
+    "no PDF was written: making one needs LibreOffice; install it (apt-get install "
+    "libreoffice-writer, or from libreoffice.org) and run the command again, or open the "
+    ".docx in Word and save it as PDF (File > Save As, PDF)"
+)
+# An accessible PDF: tagged (PDF/UA where LibreOffice supports it), bookmarks from the
+# headings, the document's title in the window bar; the language comes from the document.
+_PDF_FILTER = (
+    "pdf:writer_pdf_Export:{"
+    '"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"PDFUACompliance":{"type":"boolean","value":"true"},'
+    '"ExportBookmarks":{"type":"boolean","value":"true"},'
+    '"DisplayPDFDocumentTitle":{"type":"boolean","value":"true"}}'
+)
 
 
 def set_properties(
@@ -196,7 +211,7 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path, *, timeout: int = PDF_TIMEOU
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf:writer_pdf_Export",
+            _PDF_FILTER,
             "--outdir",
             str(folder),
             str(docx_path.resolve()),

@@ -77,20 +77,27 @@ def status_cell(status: Status | None, typed: str | None = None, *, long: bool =
 
 def readable_text_colour(status: Status) -> str:
     """The key's text colour if legible on the fill (WCAG AA, 4.5:1), else black or white."""
-    fill = _luminance(status.colour)
-    if fill is None:
-        return status.text_colour
+    return readable_on(status.colour, status.text_colour)
 
-    def contrast(text: str) -> float:
-        other = _luminance(text)
-        if other is None:
-            return 0.0
-        light, dark = max(fill, other), min(fill, other)
-        return (light + 0.05) / (dark + 0.05)
 
-    if contrast(status.text_colour) >= 4.5:
-        return status.text_colour
-    return max(("000000", "FFFFFF"), key=contrast)
+def readable_on(fill: str, preferred: str = "000000") -> str:
+    """``preferred`` if it reaches 4.5:1 against ``fill`` (WCAG AA), else black or white,
+    whichever contrasts more. A shaded cell's text always gets its own colour this way, so a
+    template's grey Normal text can never fade into a pale tint."""
+    if _luminance(fill) is None:
+        return preferred
+    if contrast_ratio(preferred, fill) >= 4.5:
+        return preferred
+    return max(("000000", "FFFFFF"), key=lambda text: contrast_ratio(text, fill))
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two RRGGBB colours (1 to 21; 0 when one is not a colour)."""
+    one, other = _luminance(first), _luminance(second)
+    if one is None or other is None:
+        return 0.0
+    light, dark = max(one, other), min(one, other)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def _luminance(rgb: str) -> float | None:
@@ -178,12 +185,13 @@ def table_xml(
     def styled(value: Styled, index: int, bold: bool = False, fill: str = "") -> str:
         fill = value.fill or fill
         shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        colour = readable_on(fill, value.colour or "000000") if fill else value.colour
         run_props = ""
-        if value.bold or bold or value.colour:
+        if value.bold or bold or colour:
             run_props = (
                 "<w:rPr>"
                 + ("<w:b/>" if value.bold or bold else "")
-                + (f'<w:color w:val="{value.colour}"/>' if value.colour else "")
+                + (f'<w:color w:val="{colour}"/>' if colour else "")
                 + "</w:rPr>"
             )
         return (
@@ -219,7 +227,7 @@ def table_xml(
         f'<w:shd w:val="clear" w:color="auto" w:fill="{BAND_FILL}"/></w:tcPr>'
         # A band keeps with the first row of its group, never ending a page alone.
         f'<w:p><w:pPr><w:pStyle w:val="{paragraph_style}"/><w:keepNext/></w:pPr>'
-        "<w:r><w:rPr><w:b/></w:rPr>"
+        f'<w:r><w:rPr><w:b/><w:color w:val="{readable_on(BAND_FILL)}"/></w:rPr>'
     )
     for row in rows:
         if isinstance(row, Band):
