@@ -77,6 +77,7 @@ def test_a_heading_never_ends_a_page_alone(report: Document) -> None:
     """The introduction before a subsection heading keeps with it, and the heading's style
     keeps it with what follows."""
     body = list(report.element.body.iterchildren())
+    introductions = 0
     for index, element in enumerate(body):
         if element.tag != qn("w:p"):
             continue
@@ -89,6 +90,8 @@ def test_a_heading_never_ends_a_page_alone(report: Document) -> None:
         previous = Paragraph(before, report._body)
         if previous.text.strip():
             assert previous.paragraph_format.keep_with_next, previous.text
+            introductions += 1
+    assert introductions >= 1, "no subsection heading with an introduction: nothing was checked"
 
 
 def test_column_widths_give_fixed_columns_their_minimum_and_share_the_rest() -> None:
