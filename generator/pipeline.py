@@ -37,6 +37,9 @@ class CheckedWorkbook:
     validated: Validated
     rules: Rules
     report_fields: ReportFields
+    # The workbook's bytes when they are not the file's own (decrypted with Excel's default
+    # password); None when the file at ``path`` is the workbook.
+    decrypted: bytes | None = None
 
     def sending_findings(self) -> list[Finding]:
         """Findings about the Distribution sheet: they matter to ``send``, never to ``report``."""
@@ -99,13 +102,18 @@ def check_workbook(
     progress.phase(f"Reading {path.name}")
     inspection = inspect_workbook(path, limits)
     kind = inspection.kind
-    workbook = read_workbook(path, rules, fmt=kind.value)
+    workbook = read_workbook(path, rules, fmt=kind.value, data=inspection.decrypted)
     progress.phase(f"Checking {plural(len(workbook.actions.row_numbers), 'action')}")
     extras = None
     if kind.is_office_open_xml:
         from generator.check.validate import CellExtras
 
-        cells = XlsxCells(path, inspection.parts_with_formulas, inspection.parts_with_errors)
+        cells = XlsxCells(
+            path,
+            inspection.parts_with_formulas,
+            inspection.parts_with_errors,
+            data=inspection.decrypted,
+        )
         extras = CellExtras(
             fills=cells.fills,
             empty_formulas=cells.empty_formulas,
@@ -122,6 +130,7 @@ def check_workbook(
         validated=validated,
         rules=rules,
         report_fields=report_fields,
+        decrypted=inspection.decrypted,
     )
 
 

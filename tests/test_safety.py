@@ -375,7 +375,7 @@ def _with_shared_strings(path: Path, shared_strings: bytes) -> Path:
     [
         # behind a comment, and behind a long run of whitespace
         b'<?xml version="1.0"?><!-- <sst> --><!DOCTYPE sst [<!ENTITY a "b">]><sst/>',
-        b'<?xml version="1.0"?>' + b" " * 50_000 + b"<!DOCTYPE sst><sst/>",
+        b'<?xml version="1.0"?>' + b" " * 50_000 + b'<!DOCTYPE sst [<!ENTITY a "b">]><sst/>',
         # in UTF-16, where the bytes of "<!DOCTYPE" do not appear
         '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE sst [<!ENTITY a "b">]><sst/>'.encode(
             "utf-16"

@@ -16,17 +16,17 @@ parser reads the part later.
 from __future__ import annotations
 
 import enum
+import io
 import re
 import stat
 import struct
+import warnings
 import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
-
-import olefile
+from typing import Any, BinaryIO
 
 from generator.common.a1 import column_letter, column_number
 from generator.common.sizes import KB, MB, format_size
@@ -95,6 +95,9 @@ class Inspection:
     kind: WorkbookKind
     parts_with_formulas: frozenset[str] = frozenset()
     parts_with_errors: frozenset[str] = frozenset()
+    # The workbook's bytes when they are not the file's own: a workbook Excel encrypted
+    # with its built-in default password, which Excel opens without asking.
+    decrypted: bytes | None = None
 
 
 def inspect_workbook_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookKind:
@@ -119,17 +122,21 @@ def inspect_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> Inspection:
         if head.startswith(_ZIP_MAGIC):
             return _inspect_zip(path, file, limits)
         if head.startswith(_OLE2_MAGIC):
-            return Inspection(_inspect_ole2(path, file, limits))
-    if _is_raw_biff(head):
-        raise UnsupportedWorkbook(
-            f"{path}: is an Excel 2, 3 or 4 workbook (from before 1995), which boardpack "
-            "cannot read; open it in Excel or LibreOffice and save it as .xlsx"
-        )
-    if _EXCEL_2003_XML in (_as_text(head) or ""):
+            return _inspect_ole2(path, file, limits)
+        lock = _lock_file(path, head)
+        if lock:
+            raise NotAWorkbook(f"{path}: {lock}")
+        _refuse_bare_biff(path, head)
+        text = _as_text(head)
+        if text is not None and text.lstrip("\ufeff \t\r\n").startswith("<"):
+            # An XML file's root element, namespaces and all, can run past the first 4 KB.
+            text = _as_text(head + file.read(_PROLOG_LIMIT - len(head))) or text
+    if _EXCEL_2003_XML in (text or ""):
         raise UnsupportedWorkbook(
             f"{path}: is an Excel 2003 XML spreadsheet, which boardpack cannot read; "
             f"{_SAVE_AS_XLSX}"
         )
+    _refuse_flat_opendocument(path, text or "")
     raise NotAWorkbook(f"{path}: {_describe_other_file(head)}")
 
 
@@ -168,13 +175,91 @@ _SAVE_AS_XLSX = "open it in Excel and save it as .xlsx"
 _EXCEL_2003_XML = "urn:schemas-microsoft-com:office:spreadsheet"
 
 
-def _is_raw_biff(head: bytes) -> bool:
-    """True for an Excel 2-4 worksheet stream, stored bare rather than in an OLE2 container."""
-    return (
-        len(head) >= 4
-        and head[0] == 0x09
-        and head[1] in (0x00, 0x02, 0x04)
-        and 4 <= int.from_bytes(head[2:4], "little") <= 20
+def _refuse_bare_biff(path: Path, head: bytes) -> None:
+    """Refuse an Excel worksheet stream stored bare rather than in an OLE2 container.
+
+    Excel 2-4 saved workbooks that way; an Excel 5-2003 stream on its own (its BOF record
+    0x0809) is what some programs export, and LibreOffice opens both.
+    """
+    if len(head) < 8 or head[0] != 0x09 or not 4 <= int.from_bytes(head[2:4], "little") <= 20:
+        return
+    if head[1] in (0x00, 0x02, 0x04):
+        raise UnsupportedWorkbook(
+            f"{path}: is an Excel 2, 3 or 4 workbook (from before 1995), which boardpack "
+            "cannot read; open it in Excel or LibreOffice and save it as .xlsx"
+        )
+    if head[1] == 0x08:
+        version = "97-2003" if int.from_bytes(head[4:6], "little") == 0x0600 else "5.0/95"
+        raise UnsupportedWorkbook(
+            f"{path}: is the bare worksheet stream of an Excel {version} workbook, without the "
+            "container an .xls file wraps it in, which boardpack cannot read; LibreOffice "
+            "opens it: save it from there as .xlsx"
+        )
+
+
+# Excel's lock file "~$plan.xlsx" (165 bytes): the user's name as a length byte and 8-bit
+# text, padded with spaces to offset 55, then a 16-bit length and the name in UTF-16.
+_LOCK_FILE_MOST = 1 * KB
+_LIBREOFFICE_LOCK = re.compile(r"\.~lock\.(.+)#")
+
+
+def _lock_file(path: Path, head: bytes) -> str | None:
+    """What to say about an Office or LibreOffice lock file, or None if this is not one."""
+    if len(head) > _LOCK_FILE_MOST:
+        return None
+    name = path.name
+    if name.startswith("~$") and len(name) > 2:
+        workbook = name[2:]
+        user = _lock_file_user(head)
+        holder = f"which {user} has open in Excel" if user else "made while it is open in Excel"
+        return (
+            f"is Excel's lock file for {workbook}, {holder}; Excel deletes it when the "
+            f"workbook is closed. Give boardpack {workbook} itself"
+        )
+    libreoffice = _LIBREOFFICE_LOCK.fullmatch(name)
+    if libreoffice:
+        workbook = libreoffice[1]
+        user = head.decode("utf-8", "replace").split(",", 1)[0].strip()
+        holder = f"which {user} has open in LibreOffice" if user else "open in LibreOffice"
+        return (
+            f"is LibreOffice's lock file for {workbook}, {holder}; LibreOffice deletes it "
+            f"when the workbook is closed. Give boardpack {workbook} itself"
+        )
+    return None
+
+
+def _lock_file_user(head: bytes) -> str:
+    """The user named in an Excel lock file, or "" if it names none that can be read."""
+    for offset in (55, 54):  # Excel and PowerPoint write the UTF-16 copy at 55, Word at 54
+        if len(head) >= offset + 2:
+            length = int.from_bytes(head[offset : offset + 2], "little")
+            text = head[offset + 2 : offset + 2 + 2 * length]
+            if 0 < length <= 52 and len(text) == 2 * length:
+                user = text.decode("utf-16-le", "replace").strip()
+                if user.isprintable() and "\ufffd" not in user:
+                    return user
+    length = head[0] if head else 0
+    user = head[1 : 1 + length].decode("cp1252", "replace").strip() if 0 < length <= 52 else ""
+    return user if user.isprintable() and "\ufffd" not in user else ""
+
+
+_FLAT_ODF = re.compile(r"<office:document\b[^>]*?office:mimetype\s*=\s*[\"']([^\"']+)")
+
+
+def _refuse_flat_opendocument(path: Path, text: str) -> None:
+    """Refuse a flat (single XML file) OpenDocument file: .fods, or another kind."""
+    if "<office:document" not in text:
+        return
+    found = _FLAT_ODF.search(text)
+    media_type = found[1] if found else ""
+    if media_type.startswith(_ODS_MEDIA_TYPES[0]) or "<office:spreadsheet" in text:
+        raise UnsupportedWorkbook(
+            f"{path}: is a flat OpenDocument spreadsheet (.fods), which boardpack cannot read; "
+            "open it in LibreOffice and save it as .ods or .xlsx"
+        )
+    kind = "text document" if ".text" in media_type or "<office:text" in text else "file"
+    raise NotAWorkbook(
+        f"{path}: is a flat OpenDocument {kind}, not a workbook; {_GIVE_THE_WORKBOOK}"
     )
 
 
@@ -348,12 +433,20 @@ def _identify_package(
                 "plan's spreadsheet (.xlsx or .ods)"
             )
     types = []
+    text = ""
     if "[content_types].xml" in by_name:
         text = _read_small_text(archive, by_name["[content_types].xml"])
-        types = [found.lower() for found in _CONTENT_TYPE.findall(text)]
+        # The parts' own (Override) types first: a Default by extension may name a main
+        # type for a kind of part the package does not even use.
+        overrides = [
+            found.lower() for found in _CONTENT_TYPE.findall(" ".join(_OVERRIDE.findall(text)))
+        ]
+        types = overrides + [found.lower() for found in _CONTENT_TYPE.findall(text)]
     for content_type in types:
         if content_type in _MAIN_CONTENT_TYPES:
-            return _MAIN_CONTENT_TYPES[content_type]
+            kind = _MAIN_CONTENT_TYPES[content_type]
+            _check_workbook_parts(path, archive, by_name, kind, _main_part(text, content_type))
+            return kind
     everything = " ".join(types) + " " + " ".join(by_name)
     if "wordprocessingml" in everything or "word/document.xml" in by_name:
         raise NotAWorkbook(f"{path}: is a Word document, not a workbook; {_GIVE_THE_WORKBOOK}")
@@ -364,9 +457,18 @@ def _identify_package(
     # Packages whose content types are missing or garbled: calamine finds parts by their
     # relationships, so go by the workbook part itself.
     if "xl/workbook.xml" in by_name:
+        _check_workbook_parts(path, archive, by_name, WorkbookKind.XLSX, "xl/workbook.xml")
         return WorkbookKind.XLSX
     if "xl/workbook.bin" in by_name:
+        _check_workbook_parts(path, archive, by_name, WorkbookKind.XLSB, "xl/workbook.bin")
         return WorkbookKind.XLSB
+    pieces = sorted(name for name in by_name if name.startswith(("xl/", "content.xml")))
+    if pieces:
+        raise DamagedWorkbook(
+            f"{path}: holds parts of a workbook ({_some(pieces)}) but not the part that lists "
+            "its sheets, so it is incomplete, perhaps cut short in copying or put together by "
+            "hand; ask for the file again"
+        )
     raise NotAWorkbook(
         f"{path}: is a zip archive, not a workbook; if the workbook is inside it, "
         "unzip it first and give boardpack the .xlsx file"
@@ -374,6 +476,119 @@ def _identify_package(
 
 
 _GIVE_THE_WORKBOOK = "give boardpack the plan's Excel workbook (.xlsx)"
+_OVERRIDE = re.compile(r"<(?:\w+:)?Override\b[^>]*>")
+_PART_NAME = re.compile(r"""PartName\s*=\s*["']([^"']+)["']""")
+_RELATIONSHIP = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
+_TARGET = re.compile(r"""Target\s*=\s*["']([^"']+)["']""")
+_TYPE = re.compile(r"""Type\s*=\s*["']([^"']+)["']""")
+_TARGET_MODE = re.compile(r"""TargetMode\s*=\s*["']External["']""", re.IGNORECASE)
+# Sheets python-calamine cannot open at all (it reads dialog sheets), as Excel names them.
+_UNREADABLE_SHEETS = {
+    "xlmacrosheet": "an Excel 4.0 macro sheet",
+    "xlintlmacrosheet": "an Excel 4.0 international macro sheet",
+}
+
+
+def _main_part(content_types: str, main_type: str) -> str:
+    """The workbook part's name as [Content_Types].xml declares it ("" if by default)."""
+    for override in _OVERRIDE.findall(content_types):
+        found = _CONTENT_TYPE.search(override)
+        part = _PART_NAME.search(override)
+        if found and part and found[1].lower() == main_type:
+            return part[1].lstrip("/")
+    return ""
+
+
+def _office_document(archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
+    """The workbook part _rels/.rels points at, or "" if it names none."""
+    root = by_name.get("_rels/.rels")
+    if root is None:
+        return ""
+    for relationship in _RELATIONSHIP.findall(_read_small_text(archive, root)):
+        link_type, target = _TYPE.search(relationship), _TARGET.search(relationship)
+        if link_type and target and link_type[1].endswith("/officeDocument"):
+            return _resolve("", target[1])
+    return ""
+
+
+def _check_workbook_parts(
+    path: Path,
+    archive: zipfile.ZipFile,
+    by_name: dict[str, zipfile.ZipInfo],
+    kind: WorkbookKind,
+    declared: str,
+) -> None:
+    """Refuse a package missing the parts its workbook part lists, or holding sheets the
+    reader cannot open; either way re-saving the same file would not help."""
+    main = _office_document(archive, by_name) or declared
+    main = main or ("xl/workbook.bin" if kind is WorkbookKind.XLSB else "xl/workbook.xml")
+    if main.lower() not in by_name:
+        raise DamagedWorkbook(
+            f"{path}: is an incomplete workbook: its main part {main} is missing, perhaps cut "
+            "short in copying or put together by a program; ask for the file again"
+        )
+    if kind is WorkbookKind.XLSB and main != "xl/workbook.bin":
+        # The reader follows the package's pointer to an .xlsx's workbook part, but looks
+        # for an .xlsb's only where Excel puts it.
+        raise UnsupportedWorkbook(
+            f"{path}: keeps its workbook part at {main} rather than xl/workbook.bin, where "
+            "Excel puts it and boardpack's reader looks; open it in Excel and save it again, "
+            "which puts it back"
+        )
+    folder, _, base = main.rpartition("/")
+    rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if rels_name.lower() not in by_name:
+        raise DamagedWorkbook(
+            f"{path}: is an incomplete workbook: the part {rels_name}, which says where its "
+            "sheets are, is missing; ask for the file again"
+        )
+    missing: list[str] = []
+    for relationship in _RELATIONSHIP.findall(
+        _read_small_text(archive, by_name[rels_name.lower()])
+    ):
+        link_type, target = _TYPE.search(relationship), _TARGET.search(relationship)
+        if link_type is None or target is None or _TARGET_MODE.search(relationship):
+            continue
+        kind_name = link_type[1].rstrip("/").rpartition("/")[2].lower()
+        if kind_name in _UNREADABLE_SHEETS:
+            raise UnsupportedWorkbook(
+                f"{path}: holds {_UNREADABLE_SHEETS[kind_name]}, which boardpack's reader "
+                "cannot open, so saving it again would not help; copy the plan's sheets into a "
+                "new workbook (right-click each tab > Move or Copy > (new book)) and give "
+                "boardpack that"
+            )
+        if kind_name in ("worksheet", "sharedstrings", "styles"):
+            part = _resolve(folder, target[1])
+            if part.lower() not in by_name:
+                missing.append(part)
+    if missing:
+        raise DamagedWorkbook(
+            f"{path}: is an incomplete workbook: its parts {_some(missing)} are listed but "
+            "missing, perhaps cut short in copying; ask for the file again"
+            if len(missing) > 1
+            else f"{path}: is an incomplete workbook: its part {missing[0]} is listed but "
+            "missing, perhaps cut short in copying; ask for the file again"
+        )
+
+
+def _resolve(folder: str, target: str) -> str:
+    """A relationship's target as a part name (targets are relative to the source's folder)."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = folder.split("/") if folder else []
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _some(names: list[str]) -> str:
+    """A few part names for a message: "a, b, c and 4 more"."""
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
 
 
 def _read_small_text(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str:
@@ -558,8 +773,42 @@ def _xml_text(head: bytes) -> str:
     return head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
 
 
+# A DOCTYPE that only names an external DTD by a relative file name, as OpenOffice and
+# LibreOffice write at the top of every Basic module and dialog ("module.dtd"): no parser
+# boardpack uses fetches it, and it declares nothing.
+_NAMING_DOCTYPE = re.compile(
+    r"""<!DOCTYPE\s+[\w:.-]+(?:\s+(?:PUBLIC\s+(?:"[^"]*"|'[^']*')|SYSTEM)"""
+    r"""\s+(?:"([^":]*)"|'([^':]*)'))?\s*>"""
+)
+# Byte order marks and first bytes of XML written in UTF-16 or UTF-32.
+_WIDE_XML = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00")
+# Root elements of the parts python-calamine parses (sheets, workbook, styles, relationships,
+# an .ods's content); shared strings, content types and properties it reads in UTF-16 too.
+_PARTS_CALAMINE_PARSES = frozenset(
+    {"worksheet", "workbook", "styleSheet", "Relationships", "document-content"}
+)
+
+
+def _harmless_doctype_end(path: Path, name: str, text: str, position: int) -> int:
+    """Where a harmless DOCTYPE at ``position`` ends; refuse any other kind of declaration."""
+    naming = _NAMING_DOCTYPE.match(text, position)
+    if naming:
+        return naming.end()
+    declaration = text[position : position + _PROLOG_LIMIT]
+    if "<!ENTITY" in declaration:
+        raise UnsafeWorkbook(
+            f"{path}: the part {name} declares XML entities, which no real workbook does and "
+            "which XML entity attacks rely on; boardpack will not read it"
+        )
+    raise UnsafeWorkbook(
+        f"{path}: the part {name} declares a DOCTYPE with its own definitions or an outside "
+        "address, which no real workbook has and which XML attacks rely on; boardpack will "
+        "not read it"
+    )
+
+
 def _check_xml_prolog(path: Path, name: str, head: bytes) -> str | None:
-    """Refuse an XML part whose prolog declares a DOCTYPE (entities live there).
+    """Refuse an XML part whose prolog declares entities or an external DTD at an address.
 
     Returns the local name of the root element ("worksheet", "sst"...), or None for a part
     that is not XML.
@@ -581,13 +830,17 @@ def _check_xml_prolog(path: Path, name: str, head: bytes) -> str | None:
         elif text.startswith("<!--", position):
             end, width = text.find("-->", position + 4), 3
         elif text.startswith("<!", position):
-            raise UnsafeWorkbook(
-                f"{path}: the part {name} declares a DOCTYPE, which no real workbook has and "
-                "which XML entity attacks rely on; boardpack will not read it"
-            )
+            end, width = _harmless_doctype_end(path, name, text, position), 0
         else:
             root = _ROOT_NAME.match(text, position)
-            return root.group(1) if root else None  # the prolog is over
+            root_name = root.group(1) if root else None  # the prolog is over
+            if root_name in _PARTS_CALAMINE_PARSES and head.startswith(_WIDE_XML):
+                raise UnsupportedWorkbook(
+                    f"{path}: the part {name} is written in UTF-16, which Excel never writes "
+                    "and boardpack's reader cannot read (it would see nothing in it); "
+                    "LibreOffice opens it: save it from there as .xlsx"
+                )
+            return root_name
         if end < 0:
             raise UnsafeWorkbook(
                 f"{path}: the part {name} has an XML header longer than "
@@ -611,7 +864,9 @@ _DAMAGED_OLE2 = (
 _BIFF_HEAD = 8 * KB
 
 
-def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
+def _inspect_ole2(
+    path: Path, file: BinaryIO, limits: Limits, *, try_default_password: bool = True
+) -> Inspection:
     size = file.seek(0, 2)
     if size > limits.max_size:
         raise UnsafeWorkbook(
@@ -621,12 +876,12 @@ def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
     compound = _open_compound_file(path, file)
     names = compound.root_names
     if "encryptedpackage" in names or "encryptioninfo" in names:
-        raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
+        return _decrypted(path, file, compound, limits, try_default_password)
     stream = next((name for name in ("workbook", "book") if name in names), None)
     if stream is not None:
         if _biff_is_encrypted(compound.head(path, stream, _BIFF_HEAD)):
-            raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
-        return WorkbookKind.XLS
+            return _decrypted(path, file, compound, limits, try_default_password)
+        return Inspection(WorkbookKind.XLS)
     if "worddocument" in names:
         raise NotAWorkbook(
             f"{path}: is a Word 97-2003 document, not a workbook; {_GIVE_THE_WORKBOOK}"
@@ -640,11 +895,72 @@ def _inspect_ole2(path: Path, file: BinaryIO, limits: Limits) -> WorkbookKind:
     )
 
 
+# Excel encrypts with this password when sheet or workbook protection is saved with
+# "encrypt" but no password of the user's, and opens such files without asking.
+_EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"
+# Excel hashes the password 100,000 times; the format allows 10 million, which would keep a
+# hostile file busy for tens of seconds, so more than this is not tried.
+_MOST_SPINS = 1_000_000
+_ENCRYPTION_INFO_LIMIT = 64 * KB
+
+
+def _decrypted(
+    path: Path, file: BinaryIO, compound: _CompoundFile, limits: Limits, allowed: bool
+) -> Inspection:
+    """Open a workbook encrypted with Excel's default password as Excel does, or refuse it
+    as password-protected. The decrypted workbook passes the front door in its turn."""
+    data = _decrypt_with_default_password(path, file, compound) if allowed else None
+    if data is None:
+        raise PasswordProtected(f"{path}: {_OLE2_PASSWORD}")
+    inner = io.BytesIO(data)
+    if data.startswith(_ZIP_MAGIC):
+        inspection = _inspect_zip(path, inner, limits)
+    elif data.startswith(_OLE2_MAGIC):
+        inspection = _inspect_ole2(path, inner, limits, try_default_password=False)
+    else:
+        raise DamagedWorkbook(f"{path}: {_DAMAGED_OLE2}")
+    return replace(inspection, decrypted=data)
+
+
+def _decrypt_with_default_password(
+    path: Path, file: BinaryIO, compound: _CompoundFile
+) -> bytes | None:
+    """The workbook decrypted with Excel's default password, or None if that is not it."""
+    if "encryptioninfo" in compound.root_names:
+        info = compound.head(path, "encryptioninfo", _ENCRYPTION_INFO_LIMIT + 1)
+        # msoffcrypto-tool reads this XML with minidom: nothing with a DOCTYPE reaches it.
+        if len(info) > _ENCRYPTION_INFO_LIMIT or b"<!" in info:
+            return None
+    # Imported here: it brings in cryptography, which only encrypted workbooks need.
+    import msoffcrypto
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    file.seek(0)
+    try:
+        # msoffcrypto-tool warns about the old ciphers Excel 97-2003 used; it is what they are.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            office = msoffcrypto.OfficeFile(file)
+            if int(getattr(office, "info", {}).get("spinValue", 0) or 0) > _MOST_SPINS:
+                return None
+            if isinstance(office, OOXMLFile):
+                office.load_key(password=_EXCEL_DEFAULT_PASSWORD, verify_password=True)
+            else:
+                office.load_key(password=_EXCEL_DEFAULT_PASSWORD)
+            decrypted = io.BytesIO()
+            office.decrypt(decrypted)
+    # A wrong password and a malformed encryption header end the same way: the user is
+    # told the workbook is password-protected. Nothing from parsing it may escape.
+    except Exception:
+        return None
+    return decrypted.getvalue()
+
+
 @dataclass
 class _CompoundFile:
     """An OLE2 compound file opened by olefile, with the names of its top-level streams."""
 
-    ole: olefile.OleFileIO
+    ole: Any  # olefile.OleFileIO
     root_names: frozenset[str]
 
     def head(self, path: Path, name: str, limit: int) -> bytes:
@@ -665,6 +981,8 @@ class _CompoundFile:
 def _open_compound_file(path: Path, file: BinaryIO) -> _CompoundFile:
     """Open the compound file with olefile, which checks its sector chains for loops and
     bounds every table by the file's size; any failure there is a damaged file."""
+    import olefile  # imported here: most workbooks are zips, and it adds to start-up
+
     file.seek(0)
     try:
         ole = olefile.OleFileIO(file)

@@ -8,8 +8,10 @@ openpyxl. Reading never validates: it only says where each value sits.
 from __future__ import annotations
 
 import contextlib
+import io
 import operator
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,32 +107,25 @@ def _rust_panics_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def open_calamine(path: Path) -> python_calamine.CalamineWorkbook:
-    """Open with python-calamine, turning its exceptions into one-line messages."""
+def open_calamine(path: Path, data: bytes | None = None) -> python_calamine.CalamineWorkbook:
+    """Open with python-calamine, turning its exceptions into one-line messages.
+
+    ``data``: the workbook's bytes when they are not the file's own (a decrypted copy).
+    """
     try:
         with _rust_panics_silenced():
+            if data is not None:
+                return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise UnreadableWorkbook(
             f"{path}: the workbook is password-protected; remove the password in Excel "
             "(File > Info > Protect Workbook) and save it again"
         ) from None
-    except (
-        python_calamine.CalamineError,
-        python_calamine.ZipError,
-        python_calamine.XmlError,
-    ) as error:
-        raise UnreadableWorkbook(
-            f"{path}: the workbook is damaged and cannot be read ({_first_line(error)}); "
-            "open it in Excel and save it again as .xlsx"
-        ) from None
     except BaseException as error:  # calamine's Rust panics derive from BaseException
         if _is_ours(error):
             raise
-        raise UnreadableWorkbook(
-            f"{path}: the workbook is damaged or in a form boardpack cannot read "
-            f"({_first_line(error)}); open it in Excel and save it again as .xlsx"
-        ) from None
+        raise UnreadableWorkbook(f"{path}: {unreadable_because(error)}") from None
 
 
 def _is_ours(error: BaseException) -> bool:
@@ -143,16 +138,72 @@ def _first_line(error: BaseException) -> str:
     return text[0][:160] if text else type(error).__name__
 
 
-def read_workbook(path: Path, rules: Rules, fmt: str = "xlsx") -> Workbook:
-    """Read every sheet rules.yaml describes; raise if Actions or its key columns are missing."""
-    book = open_calamine(path)
+_RESAVE = "ask for the file again, or open it in Excel or LibreOffice and save it as .xlsx"
+# calamine's messages that say something a person can act on, in plain words.
+_CALAMINE_SAYS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"[Cc]odepage (\w+) not found"),
+        "is an older Excel workbook in a character set (code page 0x{0}) that boardpack's "
+        "reader does not know; open it in Excel or LibreOffice and save it as .xlsx",
+    ),
+    (
+        re.compile(
+            r"Unrecognized (?:sheet:type|BoundSheet8:dt): (\S*(?:macrosheet|dialogsheet)\S*)"
+        ),
+        "holds an Excel 4.0 macro sheet or a dialog sheet (in its part {0}), which "
+        "boardpack's reader cannot open, so saving it again would not help; copy the plan's "
+        "sheets into a new workbook (right-click each tab > Move or Copy > (new book)) and "
+        "give boardpack that",
+    ),
+    (
+        re.compile(r"Cell limit exceeded \((\d+) cells requested"),
+        "has a sheet that claims {0:,} cells (rows or columns repeated far past any data), "
+        "more than boardpack will read; delete the empty rows and columns beyond the data "
+        "and save it again",
+    ),
+    (
+        re.compile(r"File not found: '([^']+)'"),
+        "is incomplete: its part {0} is missing, perhaps cut short in copying; "
+        "ask for the file again",
+    ),
+    (
+        re.compile(r"Expecting '([\w:-]+)', found"),
+        "is damaged: its content is not laid out as the format requires (something else "
+        f"where a {{0}} should be); {_RESAVE}",
+    ),
+]
+# Rust's debug notation (``Text(BytesText { content: Borrowed(...) })``) means nothing to
+# a person, so a detail showing it is left out.
+_DEBUG_TEXT = re.compile(r"[{}]|\b[A-Z]\w*\(|::")
+
+
+def unreadable_because(error: BaseException) -> str:
+    """What python-calamine's ``error`` means for the user, after "PATH: "."""
+    detail = _first_line(error)
+    for pattern, message in _CALAMINE_SAYS:
+        found = pattern.search(detail)
+        if found:
+            return message.format(*(int(g) if g.isdigit() else g for g in found.groups()))
+    if _DEBUG_TEXT.search(detail) or not detail.strip():
+        return f"is damaged and cannot be read; {_RESAVE}"
+    return f"is damaged and cannot be read ({detail}); {_RESAVE}"
+
+
+def read_workbook(
+    path: Path, rules: Rules, fmt: str = "xlsx", *, data: bytes | None = None
+) -> Workbook:
+    """Read every sheet rules.yaml describes; raise if Actions or its key columns are missing.
+
+    ``data``: the workbook's bytes when they are not the file's own (a decrypted copy).
+    """
+    book = open_calamine(path, data)
     try:
         with _rust_panics_silenced():
             metadata = book.sheets_metadata
     except BaseException as error:  # calamine may fail lazily on a damaged package
         if _is_ours(error):
             raise
-        raise UnreadableWorkbook(f"{path}: cannot list its sheets ({_first_line(error)})") from None
+        raise UnreadableWorkbook(f"{path}: {unreadable_because(error)}") from None
     visible = {sheet.name: str(sheet.visible).endswith("Visible") for sheet in metadata}
     names = [sheet.name for sheet in metadata]
     tables: dict[str, Table] = {}
@@ -215,8 +266,7 @@ def _read_grid(book: Any, path: Path, sheet_name: str) -> Grid:
         if _is_ours(error):
             raise
         raise UnreadableWorkbook(
-            f"{path}: the sheet {sheet_name!r} cannot be read ({_first_line(error)}); "
-            "open the workbook in Excel and save it again"
+            f"{path}: the sheet {sheet_name!r} {unreadable_because(error).removeprefix('is ')}"
         ) from None
     return Grid(rows=rows, first_row=start[0], first_col=start[1], merged=merged)
 

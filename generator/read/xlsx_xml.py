@@ -8,6 +8,7 @@ expressions, which costs a few milliseconds where a full styled load would cost 
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -44,9 +45,13 @@ class XlsxCells:
         path: Path,
         parts_with_formulas: frozenset[str] | None = None,
         parts_with_errors: frozenset[str] | None = None,
+        *,
+        data: bytes | None = None,
     ) -> None:
-        """``parts_with_*``: worksheet parts known to be worth a look (None: look at all)."""
+        """``parts_with_*``: worksheet parts known to be worth a look (None: look at all);
+        ``data``: the workbook's bytes when they are not the file's own (decrypted)."""
         self.path = path
+        self._data = data
         self._formula_parts = parts_with_formulas
         self._error_parts = parts_with_errors
 
@@ -126,7 +131,7 @@ class XlsxCells:
 
     def _zip(self) -> zipfile.ZipFile | None:
         try:
-            return zipfile.ZipFile(self.path)
+            return zipfile.ZipFile(io.BytesIO(self._data) if self._data else self.path)
         except (OSError, zipfile.BadZipFile):
             return None
 
