@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
+from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document
@@ -29,18 +30,11 @@ from lxml import etree
 from generator.common.files import read_bytes_or_raise
 from generator.common.resources import templates_dir
 from generator.errors import BadTemplate
+from generator.render.template_safety import safe_template_package
 
 DEFAULT_TEMPLATE_NAME = "board-report.docx"
 LANGUAGE = "en-GB"
 
-# A template bigger than this once unzipped is not a letterhead: refuse it before reading.
-_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_MACRO_TYPES = (
-    b"application/vnd.ms-word.document.macroEnabled",
-    b"application/vnd.ms-word.template.macroEnabled",
-)
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -95,7 +89,7 @@ def open_template(path: Path | None) -> Template:
     """
     source = path or default_template()
     data = read_bytes_or_raise(source, BadTemplate, "template file")
-    data = _as_document_package(source, data)
+    data = safe_template_package(source, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
@@ -109,46 +103,6 @@ def open_template(path: Path | None) -> Template:
     _carry_inherited_headers(document)
     tail, placeholder = _split_at_placeholder(document)
     return Template(document, tail, placeholder)
-
-
-def _as_document_package(source: Path, data: bytes) -> bytes:
-    """Check the zip before python-docx reads it; turn a .dotx into a .docx in memory."""
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        # Word keeps a password-protected .docx in the same container as an old .doc;
-        # only the encrypted one holds an EncryptedPackage stream.
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise BadTemplate(
-                f"{source}: a password-protected Word document; open it in Word, remove the "
-                "password (File > Info > Protect Document > Encrypt with Password) and save it"
-            )
-        raise BadTemplate(f"{source}: an old .doc/.dot template; open it in Word and save as .docx")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise BadTemplate(f"{source}: not a Word .docx template (not a zip package)") from None
-    with archive:
-        names = archive.namelist()
-        if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-            raise BadTemplate(f"{source}: not a Word .docx template (no word/document.xml)")
-        if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
-            raise BadTemplate(f"{source}: the template unpacks to more than 200 MB; refusing it")
-        content_types = archive.read("[Content_Types].xml")
-        if any(kind in content_types for kind in _MACRO_TYPES):
-            raise BadTemplate(
-                f"{source}: a macro-enabled Word file (.docm or .dotm); boardpack never runs "
-                "macros: save it from Word as a Word Document (.docx) or Template (.dotx)"
-            )
-        if _TEMPLATE_TYPE not in content_types:
-            return data
-        # A .dotx differs from a .docx only in its main part's content type.
-        rebuilt = io.BytesIO()
-        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in archive.infolist():
-                body = archive.read(info)
-                if info.filename == "[Content_Types].xml":
-                    body = body.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
-                out.writestr(info, body)
-        return rebuilt.getvalue()
 
 
 def _ensure_page(document: Document) -> None:
@@ -316,8 +270,10 @@ class House:
         self.caption = self._paragraph("Caption")
         self.table_text = self._paragraph("Table Text")
         self.table_grid = self._table_grid()
-        self.table_text_id = self.table_text.style_id
-        self.table_grid_id = self.table_grid.style_id
+        # The ids go into XML written as text (tables.py), so they are escaped here: a
+        # template's style id is anyone's text ("Table&Text", or markup after a quote).
+        self.table_text_id = _attribute(self.table_text.style_id)
+        self.table_grid_id = _attribute(self.table_grid.style_id)
         self.table_text_pt = self._size_pt(self.table_text)
         self.self_numbered = {
             level for level in (1, 2, 3) if self._numbers_itself(self.headings[level - 1])
@@ -428,6 +384,11 @@ class House:
         style = self.document.styles.add_style("Table Grid", WD_STYLE_TYPE.TABLE)
         style.element.append(parse_xml(_TABLE_GRID_PROPERTIES))
         return style
+
+
+def _attribute(text: str) -> str:
+    """``text`` escaped for a double-quoted XML attribute."""
+    return escape(text, {'"': "&quot;"})
 
 
 def set_language(document: Document) -> None:
