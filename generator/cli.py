@@ -614,3 +614,154 @@ def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
         login = f", as {settings.user}" if settings.user else ""
         lines.append(f"Server:  {settings.server} ({settings.security}{login})")
     click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder for each lead's workbook and draft email (made if missing).",
+)
+@as_of_option
+@click.option(
+    "--reply-days",
+    type=click.IntRange(min=1, max=366),
+    default=7,
+    show_default=True,
+    help="Days from the as-of date to the reply-by date given to leads.",
+)
+@click.option(
+    "--send",
+    "send_now",
+    is_flag=True,
+    help="Also email each draft to its lead, with the BOARDPACK_SMTP_* settings.",
+)
+@rules_option
+@max_size_option
+@friendly_errors
+def chase(
+    workbook: Path,
+    folder: Path,
+    as_of: dt.date | None,
+    reply_days: int,
+    send_now: bool,
+    rules_path: Path | None,
+    max_size: int | None,
+) -> None:
+    """Ask each lead for an update: a workbook of their open actions and a draft email.
+
+    For every lead with an open (not complete) action, DIR/<lead>.xlsx holds those actions
+    with the columns a lead may change unlocked and highlighted, and DIR/<lead>.eml is an
+    unsent draft to the lead (address from the Distribution sheet) with it attached.
+    Nothing is sent without --send. Then: boardpack collect plan.xlsx DIR -o updated.xlsx.
+
+    \b
+    Examples:
+      boardpack chase plan.xlsx --out chase-november
+      boardpack chase plan.xlsx --out chase-november --as-of 2026-11-23 --reply-days 10
+      boardpack chase plan.xlsx --out chase-november --send
+    """
+    from generator.cycle.chase import chase as run_chase
+    from generator.cycle.chase import send_requests, summary_lines
+
+    settings = _smtp_settings_from_environment()
+    progress = _progress([workbook], quiet=False)
+    try:
+        run = run_chase(
+            workbook,
+            folder,
+            rules=load_rules(rules_path),
+            as_of=as_of_or_today(as_of),
+            reply_days=reply_days,
+            sender=settings.sender,
+            limits=limits_for(max_size),
+            progress=progress,
+        )
+    finally:
+        progress.done()
+    for line in summary_lines(run):
+        click.echo(line)
+    if not send_now:
+        if run.written:
+            click.echo(
+                "Nothing was sent: check the drafts and send them from your mail client, "
+                "or run again with --send."
+            )
+        return
+    if settings.user and not settings.password:
+        settings = replace(settings, password=_ask_password(settings.user))
+    delivery = send_requests(run, settings)
+    for item, report in delivery.sent:
+        click.echo(f"Sent to {item.request.address} via {report.server}.")
+    for item in delivery.unaddressed:
+        click.echo(f"Not sent to {item.request.lead}: no email address.", err=True)
+    for item, reason in delivery.failed:
+        click.echo(f"boardpack: not sent to {item.request.lead}: {one_line(reason)}", err=True)
+    if delivery.failed:
+        sys.exit(EXIT_COULD_NOT_RUN)
+
+
+def _smtp_settings_from_environment() -> SmtpSettings:
+    """The BOARDPACK_SMTP_* settings, as report --send uses them."""
+    from generator.deliver.mailer import smtp_settings
+
+    return smtp_settings(os.environ)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The updated plan to write (a new file; the plan itself is never written).",
+)
+@as_of_option
+@rules_option
+@max_size_option
+@friendly_errors
+def collect(
+    workbook: Path,
+    folder: Path,
+    output: Path,
+    as_of: dt.date | None,
+    rules_path: Path | None,
+    max_size: int | None,
+) -> None:
+    """Apply the leads' returned workbooks to the plan, writing an updated copy.
+
+    Only the columns a lead may change are taken, only on that lead's own actions (matched
+    by Ref), and only values the rules accept; everything else in the plan is kept exactly.
+    A "Changes" sheet lists every cell changed. Each refused cell is listed, and the exit
+    code is 1; 0 when everything returned was applied; 2 when it could not run.
+
+    \b
+    Examples:
+      boardpack collect plan.xlsx chase-november -o plan-updated.xlsx
+      boardpack validate plan-updated.xlsx
+    """
+    from generator.cycle.collect import collect as run_collect
+    from generator.cycle.collect import summary_line
+
+    progress = _progress([workbook], quiet=False)
+    try:
+        run = run_collect(
+            workbook,
+            folder,
+            output,
+            rules=load_rules(rules_path),
+            as_of=as_of_or_today(as_of),
+            limits=limits_for(max_size),
+            progress=progress,
+        )
+    finally:
+        progress.done()
+    for finding in run.refusals:
+        click.echo(f"refused: {one_line(finding.describe())}")
+    click.echo(summary_line(run))
+    sys.exit(EXIT_FINDINGS if run.refusals else 0)

@@ -61,3 +61,7 @@ class OutputError(BoardpackError):
 
 class SendError(BoardpackError):
     """The message could not be built or sent."""
+
+
+class NothingToCollect(BoardpackError):
+    """The folder given to collect holds no returned workbooks."""

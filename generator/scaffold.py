@@ -147,12 +147,12 @@ def _prepare_column(sheet: Worksheet, number: int, name: str, kind: str, key: St
     dimension.alignment = WRAP if long_text else TOP
     if kind == "date":
         dimension.number_format = UK_DATE_FORMAT
-        _add_validation(sheet, _date_validation(name), cells)
+        _add_validation(sheet, date_validation(name), cells)
     elif kind == "status":
-        _add_validation(sheet, _list_validation(name, key.names), cells)
-        _colour_statuses(sheet, cells, key)
+        _add_validation(sheet, list_validation(name, key.names), cells)
+        colour_statuses(sheet, cells, key)
     elif name == MEASURES.better.name:
-        _add_validation(sheet, _list_validation(name, ["higher", "lower"]), cells)
+        _add_validation(sheet, list_validation(name, ["higher", "lower"]), cells)
 
 
 def _add_validation(sheet: Worksheet, validation: DataValidation, cells: str) -> None:
@@ -160,7 +160,8 @@ def _add_validation(sheet: Worksheet, validation: DataValidation, cells: str) ->
     validation.add(cells)
 
 
-def _list_validation(name: str, choices: Sequence[str]) -> DataValidation:
+def list_validation(name: str, choices: Sequence[str]) -> DataValidation:
+    """A dropdown of ``choices`` that warns (never blocks) when something else is typed."""
     listed = ", ".join(choices)
     return DataValidation(
         type="list",
@@ -176,7 +177,8 @@ def _list_validation(name: str, choices: Sequence[str]) -> DataValidation:
     )
 
 
-def _date_validation(name: str) -> DataValidation:
+def date_validation(name: str) -> DataValidation:
+    """A check that the cell holds a date, with a hint to type it the UK way."""
     # Any real date from 2000 to 2099 (Excel serials 36526 and 73050).
     return DataValidation(
         type="date",
@@ -194,7 +196,8 @@ def _date_validation(name: str) -> DataValidation:
     )
 
 
-def _colour_statuses(sheet: Worksheet, cells: str, key: StatusKey) -> None:
+def colour_statuses(sheet: Worksheet, cells: str, key: StatusKey) -> None:
+    """Each status's colour on ``cells`` by conditional formatting, so it follows the value."""
     for status in key.statuses:
         sheet.conditional_formatting.add(
             cells,
@@ -213,7 +216,7 @@ def _prefill_report(sheet: Worksheet, fields: Sequence[tuple[str, str]]) -> None
         if kind == "date":
             value = sheet.cell(row=row, column=2)
             value.number_format = UK_DATE_FORMAT
-            _add_validation(sheet, _date_validation(field), value.coordinate)
+            _add_validation(sheet, date_validation(field), value.coordinate)
     sheet.column_dimensions["A"].width = WIDTHS["text"]
 
 

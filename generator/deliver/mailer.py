@@ -313,13 +313,17 @@ def default_body(report: ReportFields, attachments: Sequence[Attachment]) -> str
     contact = _one_line(report.contact)
     if contact:
         paragraphs.append(f"If you have any questions, please contact {contact}.")
-    signature = "\n".join(
+    paragraphs.append(sign_off(report))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def sign_off(report: ReportFields) -> str:
+    """ "Kind regards," then the author and the organisation from the Report sheet."""
+    return "\n".join(
         line
         for line in ("Kind regards,", _one_line(report.author), _one_line(report.organisation))
         if line
     )
-    paragraphs.append(signature)
-    return "\n\n".join(paragraphs) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------

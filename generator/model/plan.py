@@ -62,6 +62,11 @@ class Action:
         due = self.effective_due_date
         return due is not None and as_of <= due <= until and not self.is_complete(key)
 
+    def is_stale(self, as_of: dt.date, after_days: int) -> bool:
+        """Last updated more than ``after_days`` days before the as-of date."""
+        last = self.last_updated
+        return last is not None and last < as_of - dt.timedelta(days=after_days)
+
     @property
     def slippage_days(self) -> int:
         """How many days the action has been re-dated by (0 when it has not moved later)."""

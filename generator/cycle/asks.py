@@ -1,0 +1,190 @@
+"""Which leads to chase, for which actions, and what needs their attention on each.
+
+Every lead with at least one open (not complete) action is asked about all of their open
+actions. Each action carries the reasons it needs attention, judged by the plan itself
+(overdue, due before the next meeting, stale) and by the rules (every finding on its row).
+A lead's email address comes only from the plan: never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+
+from generator.common.matching import fold
+from generator.common.ukdates import duration, uk_date
+from generator.cycle.filenames import distinct_stems
+from generator.deliver.mailer import make_address
+from generator.errors import SendError
+from generator.findings import Finding
+from generator.model.plan import Action, Plan, Recipient
+from generator.pipeline import CheckedWorkbook
+from generator.schema.fields import ACTIONS
+from generator.schema.rules import AS_OF, Rules
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One open action sent to its lead, and why it needs attention (if it does)."""
+
+    action: Action
+    overdue: bool = False
+    due_soon: bool = False
+    no_update: bool = False
+    stale: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class LeadRequest:
+    """Everything one lead is asked: their open actions, the file name, the address."""
+
+    lead: str  # as the plan first spells it
+    asks: list[Ask]
+    stem: str = ""  # the lead's file name, without extension
+    address: Address | None = None
+    address_note: str = ""  # why there is no address, when there is none
+
+    def count(self, what: str) -> int:
+        """How many of the asks are ``overdue``, ``due_soon``, ``no_update`` or ``stale``."""
+        return sum(1 for ask in self.asks if getattr(ask, what))
+
+
+@dataclass
+class Requests:
+    """The whole chase: a request per lead, and the open actions nobody leads."""
+
+    requests: list[LeadRequest]
+    until: dt.date  # the next meeting, or six weeks on: "due soon" means by then
+    next_meeting: bool  # whether ``until`` is the next meeting's date
+    without_lead: list[str] = field(default_factory=list)  # Refs of open actions with no lead
+
+
+def stale_after_days(rules: Rules) -> tuple[int, str] | None:
+    """The rules' own idea of stale: the enabled rule comparing Last updated with the as-of
+    date, as (days, rule id); None when the team has switched it off."""
+    for row_rule in rules.row_rules:
+        compare = row_rule.compare
+        if (
+            row_rule.rule.enabled
+            and compare is not None
+            and compare.column == ACTIONS.last_updated.name
+            and compare.than == AS_OF
+            and compare.op in ("<", "<=")
+        ):
+            return compare.minus_days, row_rule.rule.id
+    return None
+
+
+def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
+    """What to ask each lead, in the order leads first appear in the plan."""
+    plan = checked.plan
+    until = plan.lookahead_until(as_of)
+    stale = stale_after_days(checked.rules)
+    findings_by_row = _findings_by_row(checked)
+    has_progress = checked.workbook.actions.has(ACTIONS.progress_update.name)
+    by_lead: dict[str, list[Ask]] = defaultdict(list)
+    spelling: dict[str, str] = {}
+    without_lead = []
+    for action in plan.actions:
+        if action.is_complete(plan.key):
+            continue
+        key = fold(action.lead)
+        if not key:
+            without_lead.append(action.ref or f"row {action.row}")
+            continue
+        spelling.setdefault(key, action.lead.strip())
+        by_lead[key].append(
+            _ask(action, plan, as_of, until, stale, has_progress, findings_by_row[action.row])
+        )
+    leads = list(by_lead)
+    requests = [
+        LeadRequest(lead=spelling[key], asks=by_lead[key], stem=stem)
+        for key, stem in zip(leads, distinct_stems(spelling[key] for key in leads))
+    ]
+    for request in requests:
+        request.address, request.address_note = lead_address(request.lead, plan.distribution)
+    return Requests(
+        requests=requests,
+        until=until,
+        next_meeting=plan.report.next_meeting_date == until,
+        without_lead=without_lead,
+    )
+
+
+def _findings_by_row(checked: CheckedWorkbook) -> dict[int, list[Finding]]:
+    sheet = checked.workbook.actions.sheet
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    for finding in checked.result.findings:
+        if finding.sheet == sheet and finding.row is not None:
+            by_row[finding.row].append(finding)
+    return by_row
+
+
+def _ask(
+    action: Action,
+    plan: Plan,
+    as_of: dt.date,
+    until: dt.date,
+    stale: tuple[int, str] | None,
+    has_progress: bool,
+    findings: Sequence[Finding],
+) -> Ask:
+    reasons = []
+    due = action.effective_due_date
+    overdue = action.is_overdue(as_of, plan.key)
+    due_soon = action.is_due_soon(as_of, until, plan.key)
+    if overdue and due is not None:
+        reasons.append(f"overdue: due {uk_date(due)}, {duration(action.days_overdue(as_of))} ago")
+    elif due_soon and due is not None:
+        reasons.append(f"due {uk_date(due)}, before {_meeting(plan, until)}")
+    no_update = has_progress and not action.progress_update.strip()
+    if no_update:
+        reasons.append("no progress update")
+    days, stale_rule = stale if stale is not None else (0, "")
+    is_stale = stale is not None and action.is_stale(as_of, days)
+    if is_stale and action.last_updated is not None:
+        reasons.append(f"last updated {uk_date(action.last_updated)}, over {days} days ago")
+    for finding in findings:
+        if finding.rule != stale_rule:
+            where = f"{finding.column}: " if finding.column else ""
+            reasons.append(f"{where}{finding.message}")
+    return Ask(action, overdue, due_soon, no_update, is_stale, tuple(reasons))
+
+
+def _meeting(plan: Plan, until: dt.date) -> str:
+    if plan.report.next_meeting_date == until:
+        return f"the next meeting on {uk_date(until)}"
+    return f"{uk_date(until)} (six weeks ahead)"
+
+
+def lead_address(lead: str, distribution: Sequence[Recipient]) -> tuple[Address | None, str]:
+    """The lead's address from the Distribution sheet, or None and the reason.
+
+    The lead is matched by name, folded ("J. O'Brien" is "J O'Brien"); plans often name a
+    lead by job title, so a Role held by exactly one person matches too. Nothing looser: two
+    candidates, or an address that is not valid, give no address rather than a guess.
+    """
+    key = fold(lead)
+    by_name = [r for r in distribution if fold(r.name) == key and r.email.strip()]
+    by_role = [r for r in distribution if fold(r.role) == key and r.email.strip()]
+    for matches in (by_name, by_role):
+        addresses = {r.email.strip().lower() for r in matches}
+        if len(addresses) > 1:
+            return None, (
+                f"{len(addresses)} different addresses match {lead} in the Distribution sheet"
+            )
+        if matches:
+            try:
+                name = _one_line(matches[0].name) or _one_line(lead)
+                return make_address(name, matches[0].email.strip(), "Distribution"), ""
+            except SendError as error:
+                return None, str(error)
+    return None, "not found in the Distribution sheet by name or role"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

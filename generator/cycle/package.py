@@ -1,0 +1,703 @@
+"""Writing returned values into a copy of the plan by editing only the changed cells' XML.
+
+A workbook is a zip of XML parts. openpyxl would load the whole plan into its own model and
+write a new one, dropping what it does not model (images, charts, slicers, sparklines,
+threaded comments, newer data-validation and conditional-format extensions) and rewriting
+every part. Instead, every part is copied byte for byte except:
+
+* the plan's sheet, where only the changed ``<c>`` elements are replaced (or inserted into
+  their ``<row>``); every other byte of the sheet stays as it was;
+* ``styles.xml``, only when a date lands in a cell without a date format (the cell's own
+  style is cloned with a date format added) and for the Changes sheet's bold header;
+* the Changes sheet, and the three small parts that list sheets (workbook, its
+  relationships, content types), each edited by inserting one element.
+
+Values are written as values (text as inline strings, never formulas), so a lead cannot
+put a formula into the plan. Cells holding formulas, and cells inside a merged range other
+than its first, are reported as not writable rather than overwritten.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from defusedxml import ElementTree
+
+from generator.common.a1 import column_letter, column_number
+from generator.common.atomic import atomic_path
+from generator.errors import DamagedWorkbook
+from generator.read.workbook import open_calamine
+
+CHANGES_SHEET = "Changes"
+CHANGES_HEADERS = ("Sheet", "Cell", "Ref", "Column", "Old value", "New value", "From file")
+_CHANGES_WIDTHS = (14, 8, 12, 20, 40, 40, 36)
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "/officeDocument"
+_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_EPOCH_1900 = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
+# Excel's built-in number formats that show dates.
+_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_DATE_FORMAT_ID = b"14"
+_EXCEL_CELL_LIMIT = 32_767
+NEIGHBOURS = 20  # rows looked at, above and below, for an empty cell's style
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.DOTALL)
+_START_TAG = re.compile(rb"<[^>]*>")
+_PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
+_A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*?/?>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+
+
+class NotWritable(DamagedWorkbook):
+    """The plan's package is not one this module can edit safely."""
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One line of the Changes sheet."""
+
+    sheet: str
+    cell: str
+    ref: str
+    column: str
+    old: str
+    new: str
+    files: str
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.sheet, self.cell, self.ref, self.column, self.old, self.new, self.files)
+
+
+def _attr(tag: bytes, name: bytes) -> bytes | None:
+    found = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
+    return found[1] if found else None
+
+
+def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:
+    """``tag`` (a start tag) with attribute ``name`` set to ``value``."""
+    pattern = re.compile(rb"(\s" + name + rb'=")[^"]*(")')
+    if pattern.search(tag):
+        return pattern.sub(lambda found: found[1] + value + found[2], tag, count=1)
+    end = -2 if tag.endswith(b"/>") else -1
+    return tag[:end] + b" " + name + b'="' + value + b'"' + tag[end:]
+
+
+def _text(value: str) -> bytes:
+    text = _XML_ILLEGAL.sub("", value.replace("\r\n", "\n"))[:_EXCEL_CELL_LIMIT]
+    return escape(text).encode("utf-8")
+
+
+@dataclass
+class _Row:
+    number: int
+    start: int
+    end: int
+
+
+class PlanPackage:
+    """An .xlsx or .xlsm plan, opened to write a changed copy of one of its sheets."""
+
+    def __init__(self, path: Path, sheet: str) -> None:
+        self.path = path
+        self.sheet = sheet
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self.infos = archive.infolist()
+                self.workbook_part = self._office_document(archive)
+                self.rels_part = posixpath.join(
+                    posixpath.dirname(self.workbook_part),
+                    "_rels",
+                    posixpath.basename(self.workbook_part) + ".rels",
+                )
+                self.workbook_xml = archive.read(self.workbook_part)
+                self.rels_xml = archive.read(self.rels_part)
+                self.content_types = archive.read("[Content_Types].xml")
+                self.sheets = self._sheets()
+                self.sheet_part = self._part_of(sheet)
+                self.sheet_xml = archive.read(self.sheet_part)
+                self.styles_part = self._styles_part()
+                self.styles_xml = archive.read(self.styles_part) if self.styles_part else b""
+        except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError) as error:
+            raise NotWritable(
+                f"{path}: the workbook's parts cannot be edited ({error}); open it in Excel, "
+                "save it again as .xlsx and run collect on that"
+            ) from None
+        self.date1904 = re.search(rb'date1904="(1|true)"', self.workbook_xml) is not None
+        found = _PREFIX.search(self.sheet_xml)
+        self.prefix = (found[1] or b"") if found else b""
+
+    # -- Reading the package ------------------------------------------------------------
+
+    def _office_document(self, archive: zipfile.ZipFile) -> str:
+        root = ElementTree.fromstring(archive.read("_rels/.rels"))
+        for rel in root.iter(f"{_PKG_REL}Relationship"):
+            if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
+                return rel.get("Target", "").lstrip("/")
+        raise KeyError("no workbook part")
+
+    def _targets(self) -> dict[str, tuple[str, str]]:
+        """Relationship id -> (part name, relationship type) for the workbook part."""
+        root = ElementTree.fromstring(self.rels_xml)
+        folder = posixpath.dirname(self.workbook_part)
+        targets = {}
+        for rel in root.iter(f"{_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            targets[rel.get("Id", "")] = (part, rel.get("Type", ""))
+        return targets
+
+    def _sheets(self) -> list[tuple[str, int, str]]:
+        """(name, sheetId, relationship id) of every sheet, in order."""
+        root = ElementTree.fromstring(self.workbook_xml)
+        sheets = []
+        for element in root.iter():
+            if element.tag.rsplit("}", 1)[-1] != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), "")
+            sheets.append((element.get("name", ""), int(element.get("sheetId", "0") or 0), rid))
+        return sheets
+
+    def _part_of(self, sheet: str) -> str:
+        targets = self._targets()
+        for name, _, rid in self.sheets:
+            if name == sheet and rid in targets:
+                return targets[rid][0]
+        raise KeyError(f"no part for the sheet {sheet!r}")
+
+    def _styles_part(self) -> str:
+        for part, kind in self._targets().values():
+            if kind.endswith("/styles"):
+                return part
+        return ""
+
+    @cached_property
+    def _rows(self) -> dict[int, _Row]:
+        rows: dict[int, _Row] = {}
+        number = 0
+        for found in _ROW.finditer(self.sheet_xml):
+            start_tag = _START_TAG.match(found[0])
+            declared = _attr(start_tag[0], b"r") if start_tag else None
+            number = int(declared) if declared else number + 1
+            rows[number] = _Row(number, found.start(), found.end())
+        return rows
+
+    @cached_property
+    def _row_order(self) -> list[int]:
+        return sorted(self._rows)
+
+    @cached_property
+    def _merged(self) -> list[tuple[int, int, int, int]]:
+        """(first row, first column, last row, last column) of each merged range."""
+        ranges = []
+        for found in _MERGE.finditer(self.sheet_xml):
+            top, left = int(found[2]), column_number(found[1])
+            bottom = int(found[4]) if found[4] else top
+            right = column_number(found[3]) if found[3] else left
+            ranges.append((top, left, bottom, right))
+        return ranges
+
+    def _cells_of(self, row: _Row) -> list[tuple[int, int, int, bytes]]:
+        """(column, start, end, element) of each cell in ``row``, positions in the sheet."""
+        cells = []
+        column = 0
+        body = self.sheet_xml[row.start : row.end]
+        for found in _CELL.finditer(body):
+            start_tag = _START_TAG.match(found[0])
+            ref = _attr(start_tag[0], b"r") if start_tag else None
+            letters = re.match(rb"[A-Z]+", ref) if ref else None
+            column = column_number(letters[0]) if letters else column + 1
+            cells.append((column, row.start + found.start(), row.start + found.end(), found[0]))
+        return cells
+
+    def unwritable(self, cells: Iterable[str]) -> dict[str, str]:
+        """Of the A1 ``cells``, those that must not be overwritten, each with the reason."""
+        reasons: dict[str, str] = {}
+        wanted: dict[int, dict[int, str]] = {}
+        for cell in cells:
+            found = _A1.fullmatch(cell)
+            if found is None:
+                reasons[cell] = "it is not a cell reference"
+                continue
+            row, column = int(found[2]), column_number(found[1])
+            for top, left, bottom, right in self._merged:
+                inside = top <= row <= bottom and left <= column <= right
+                if inside and (row, column) != (top, left):
+                    reasons[cell] = "it is part of a merged cell"
+            wanted.setdefault(row, {})[column] = cell
+        for number, columns in wanted.items():
+            found_row = self._rows.get(number)
+            if found_row is None:
+                continue
+            for column, _, _, element in self._cells_of(found_row):
+                if column in columns and _FORMULA.search(element):
+                    reasons[columns[column]] = "it holds a formula"
+        return reasons
+
+    # -- Writing the copy -------------------------------------------------------------
+
+    def write(
+        self,
+        destination: Path,
+        values: Mapping[str, Any],
+        changes: Sequence[ChangeRow],
+    ) -> None:
+        """Write a copy with ``values`` (A1 -> value) in the sheet and a Changes sheet."""
+        styles = _Styles(self.styles_xml)
+        sheet_xml = self._patched_sheet(values, styles)
+        header_style = styles.bold() if self.styles_part else 0
+        changes_xml = self._changes_xml(changes, header_style)
+        replaced, added = self._changes_part()
+        new_parts: dict[str, bytes] = {self.sheet_part: sheet_xml}
+        if self.styles_part and styles.changed:
+            new_parts[self.styles_part] = styles.xml
+        if replaced:
+            new_parts[replaced] = changes_xml
+        extra: list[tuple[str, bytes]] = []
+        if added is not None:
+            part, name = added
+            new_parts.update(self._listing_with(part, name))
+            extra.append((part, changes_xml))
+        stamp = next(
+            (info.date_time for info in self.infos if info.filename == self.workbook_part),
+            (2026, 1, 1, 0, 0, 0),
+        )
+        with (
+            atomic_path(destination) as temp,
+            zipfile.ZipFile(self.path) as source,
+            zipfile.ZipFile(temp, "w") as target,
+        ):
+            for info in self.infos:
+                data = new_parts.get(info.filename)
+                target.writestr(_copy_info(info), source.read(info) if data is None else data)
+            for part, data in extra:
+                entry = zipfile.ZipInfo(part, stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(entry, data)
+
+    def _patched_sheet(self, values: Mapping[str, Any], styles: _Styles) -> bytes:
+        by_row: dict[int, dict[int, Any]] = {}
+        for cell, value in values.items():
+            found = _A1.fullmatch(cell)
+            if found is None:
+                raise ValueError(f"not a cell: {cell}")
+            by_row.setdefault(int(found[2]), {})[column_number(found[1])] = value
+        column_styles = self._column_styles()
+        pieces: list[bytes] = []
+        position = 0
+        for number in sorted(by_row, key=lambda n: self._rows[n].start):
+            row = self._rows[number]
+            pieces.append(self.sheet_xml[position : row.start])
+            pieces.append(self._patched_row(row, by_row[number], styles, column_styles))
+            position = row.end
+        pieces.append(self.sheet_xml[position:])
+        return b"".join(pieces)
+
+    def _patched_row(
+        self,
+        row: _Row,
+        values: dict[int, Any],
+        styles: _Styles,
+        column_styles: dict[int, bytes],
+    ) -> bytes:
+        """The row's XML with ``values`` (column -> value) replacing or joining its cells."""
+        xml = self.sheet_xml
+        found = _START_TAG.match(xml, row.start)
+        assert found is not None
+        start_tag = found[0]
+        custom = _attr(start_tag, b"customFormat") in (b"1", b"true")
+        row_style = _attr(start_tag, b"s") if custom else None
+        existing = {
+            column: (start, end, element) for column, start, end, element in self._cells_of(row)
+        }
+        if start_tag.endswith(b"/>"):  # an empty row: open it, then add the cells in order
+            cells = [
+                self._cell(
+                    column,
+                    row.number,
+                    value,
+                    row_style or column_styles.get(column) or self._neighbour_style(row, column),
+                    styles,
+                )
+                for column, value in sorted(values.items())
+            ]
+            closing = b"</" + self.prefix + b"row>"
+            return _widened_spans(start_tag[:-2] + b">", values) + b"".join(cells) + closing
+        row_close = xml.rfind(b"</", row.start, row.end)
+        edits: list[tuple[int, int, bytes]] = []  # (start, end, new bytes), sheet positions
+        for column, value in sorted(values.items()):
+            if column in existing:
+                start, end, element = existing[column]
+                tag = _START_TAG.match(element)
+                style = _attr(tag[0], b"s") if tag else None
+                edits.append((start, end, self._cell(column, row.number, value, style, styles)))
+                continue
+            later = [start for other, (start, _, _) in existing.items() if other > column]
+            at = min(later) if later else row_close
+            style = row_style or column_styles.get(column) or self._neighbour_style(row, column)
+            edits.append((at, at, self._cell(column, row.number, value, style, styles)))
+        pieces = [_widened_spans(start_tag, values)]
+        position = row.start + len(start_tag)
+        # A stable sort: cells inserted at one place stay in column order.
+        for start, end, new in sorted(edits, key=lambda edit: edit[0]):
+            pieces.append(xml[position:start] + new)
+            position = end
+        pieces.append(xml[position : row.end])
+        return b"".join(pieces)
+
+    def _cell(
+        self, column: int, row: int, value: Any, style: bytes | None, styles: _Styles
+    ) -> bytes:
+        """A ``<c>`` element holding ``value`` as a value (never a formula)."""
+        ref = f"{column_letter(column)}{row}".encode()
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            style = styles.date_style(style)
+        attrs = b'r="' + ref + b'"' + (b' s="' + style + b'"' if style else b"")
+        if value is None or value == "":
+            return b"<" + self.prefix + b"c " + attrs + b"/>"
+        if isinstance(value, dt.date):
+            epoch = _EPOCH_1904 if self.date1904 else _EPOCH_1900
+            return self._value_cell(attrs, str((value - epoch).days).encode())
+        if isinstance(value, bool):
+            return self._value_cell(attrs + b' t="b"', b"1" if value else b"0")
+        if isinstance(value, (int, float)):
+            number = str(int(value)) if float(value).is_integer() else repr(float(value))
+            return self._value_cell(attrs, number.encode())
+        return _inline_string(self.prefix, attrs, str(value))
+
+    def _value_cell(self, attrs: bytes, value: bytes) -> bytes:
+        p = self.prefix
+        return (
+            b"<" + p + b"c " + attrs + b"><" + p + b"v>" + value + b"</" + p + b"v></" + p + b"c>"
+        )
+
+    def _neighbour_style(self, row: _Row, column: int) -> bytes | None:
+        """The style of the nearest cell in the same column, so a cell that was empty looks
+        like its neighbours (as Excel extends a column's formatting as you type)."""
+        numbers = self._row_order
+        at = bisect.bisect_left(numbers, row.number)
+        nearby = numbers[max(0, at - NEIGHBOURS) : at][::-1] + numbers[at + 1 : at + 1 + NEIGHBOURS]
+        for number in nearby:
+            for other, _, _, element in self._cells_of(self._rows[number]):
+                if other == column:
+                    tag = _START_TAG.match(element)
+                    style = _attr(tag[0], b"s") if tag else None
+                    if style:
+                        return style
+        return None
+
+    def _column_styles(self) -> dict[int, bytes]:
+        """Column number -> the style Excel gives a new cell in that column."""
+        styles: dict[int, bytes] = {}
+        for found in _COL.finditer(self.sheet_xml):
+            tag = found[0]
+            style, low, high = _attr(tag, b"style"), _attr(tag, b"min"), _attr(tag, b"max")
+            if style and low and high:
+                for column in range(int(low), min(int(high), 16384) + 1):
+                    styles[column] = style
+        return styles
+
+    # -- The Changes sheet ------------------------------------------------------------
+
+    def _changes_part(self) -> tuple[str, tuple[str, str] | None]:
+        """(part to replace, "") when the plan has boardpack's Changes sheet from an earlier
+        collect, else ("", (new part, new sheet name))."""
+        names = {name.casefold() for name, _, _ in self.sheets}
+        if self.has_our_changes_sheet:
+            return self._part_of(self._changes_name), None
+        name = CHANGES_SHEET
+        number = 1
+        while name.casefold() in names:
+            number += 1
+            name = f"{CHANGES_SHEET} {number}"
+        folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
+        existing = {info.filename for info in self.infos}
+        index = len(self.sheets) + 1
+        while posixpath.join(folder, f"sheet{index}.xml") in existing:
+            index += 1
+        return "", (posixpath.join(folder, f"sheet{index}.xml"), name)
+
+    @cached_property
+    def _changes_name(self) -> str:
+        return next(
+            (name for name, _, _ in self.sheets if name.casefold() == CHANGES_SHEET.casefold()),
+            "",
+        )
+
+    @cached_property
+    def has_our_changes_sheet(self) -> bool:
+        """Whether the plan's "Changes" sheet is one boardpack wrote (so it is replaced)."""
+        if not self._changes_name:
+            return False
+        try:
+            sheet = open_calamine(self.path).get_sheet_by_name(self._changes_name)
+            first = sheet.to_python(nrows=1)
+        except Exception:  # an unreadable sheet is not ours to replace
+            return False
+        headers = tuple(str(value) for value in first[0][: len(CHANGES_HEADERS)]) if first else ()
+        return headers == CHANGES_HEADERS
+
+    def _changes_xml(self, changes: Sequence[ChangeRow], header_style: int) -> bytes:
+        namespace = _STRICT_MAIN if _STRICT_MAIN.encode() in self.sheet_xml[:2000] else _MAIN
+        rows = [_changes_row(1, CHANGES_HEADERS, header_style)]
+        rows += [_changes_row(n, change.cells(), 0) for n, change in enumerate(changes, start=2)]
+        last = len(changes) + 1
+        cols = "".join(
+            f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+            for n, width in enumerate(_CHANGES_WIDTHS, start=1)
+        )
+        return (
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{namespace}">'
+                f'<dimension ref="A1:{column_letter(len(CHANGES_HEADERS))}{last}"/>'
+                '<sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+                "</sheetView></sheetViews>"
+                '<sheetFormatPr defaultRowHeight="15"/>'
+                f"<cols>{cols}</cols>"
+                "<sheetData>"
+            ).encode()
+            + b"".join(rows)
+            + (
+                b"</sheetData>"
+                b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                b'footer="0.3"/>'
+                b"</worksheet>"
+            )
+        )
+
+    def _listing_with(self, part: str, name: str) -> dict[str, bytes]:
+        """workbook.xml, its relationships and the content types, each with the new sheet."""
+        targets = self._targets()
+        own_rid = next(rid for sheet, _, rid in self.sheets if sheet == self.sheet)
+        sheet_type = targets[own_rid][1]
+        rid = "rIdBoardpack"
+        number = 1
+        while rid in targets:
+            number += 1
+            rid = f"rIdBoardpack{number}"
+        relative = posixpath.relpath(part, posixpath.dirname(self.workbook_part))
+        relationship = (
+            f'<Relationship Id="{rid}" Type="{escape(sheet_type)}" Target="{relative}"/>'
+        ).encode()
+        rels = _insert_before_close(self.rels_xml, b"Relationships", relationship)
+        sheet_id = max((sheet_id for _, sheet_id, _ in self.sheets), default=0) + 1
+        closing = re.search(rb"</(\w+:)?sheets>", self.workbook_xml)
+        prefix = (closing[1] or b"") if closing else b""
+        r_prefix = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\s(\w+):id=", self.workbook_xml)
+        r_name = r_prefix[1] if r_prefix else b"r"
+        # Declared on the element itself, as writers such as openpyxl do for every sheet:
+        # always valid, wherever the workbook declares it.
+        bound = re.search(rb"xmlns:" + r_name + rb'="([^"]+)"', self.workbook_xml)
+        r_uri = bound[1] if bound else _RELATIONSHIPS.encode()
+        element = (
+            b"<"
+            + prefix
+            + b"sheet xmlns:"
+            + r_name
+            + b'="'
+            + r_uri
+            + b'" name="'
+            + escape(name).encode()
+            + b'" sheetId="'
+            + str(sheet_id).encode()
+            + b'" '
+            + r_name
+            + b':id="'
+            + rid.encode()
+            + b'"/>'
+        )
+        workbook = _insert_before_close(self.workbook_xml, prefix + b"sheets", element)
+        override = (f'<Override PartName="/{part}" ContentType="{_WORKSHEET_TYPE}"/>').encode()
+        types = _insert_before_close(self.content_types, b"Types", override)
+        return {self.workbook_part: workbook, self.rels_part: rels, "[Content_Types].xml": types}
+
+
+def _insert_before_close(xml: bytes, tag: bytes, element: bytes) -> bytes:
+    """``xml`` with ``element`` inserted just before its last ``</tag>``."""
+    closing = b"</" + tag + b">"
+    at = xml.rfind(closing)
+    if at < 0:
+        raise NotWritable(f"the package has no {closing.decode()}")
+    return xml[:at] + element + xml[at:]
+
+
+def _inline_string(prefix: bytes, attrs: bytes, text: str) -> bytes:
+    p = prefix
+    return (
+        b"<"
+        + p
+        + b"c "
+        + attrs
+        + b' t="inlineStr"><'
+        + p
+        + b"is><"
+        + p
+        + b't xml:space="preserve">'
+        + _text(text)
+        + b"</"
+        + p
+        + b"t></"
+        + p
+        + b"is></"
+        + p
+        + b"c>"
+    )
+
+
+def _changes_row(number: int, values: Sequence[str], style: int) -> bytes:
+    cells = []
+    for column, value in enumerate(values, start=1):
+        if not value:
+            continue
+        ref = f"{column_letter(column)}{number}".encode()
+        attrs = b'r="' + ref + b'"' + (f' s="{style}"'.encode() if style else b"")
+        cells.append(_inline_string(b"", attrs, value))
+    return f'<row r="{number}">'.encode() + b"".join(cells) + b"</row>"
+
+
+def _widened_spans(start_tag: bytes, values: Mapping[int, Any]) -> bytes:
+    """The row's start tag with its optional ``spans`` hint covering the new cells."""
+    spans = _attr(start_tag, b"spans")
+    if not spans or b":" not in spans:
+        return start_tag
+    try:
+        low, high = (int(part) for part in spans.split(b":", 1))
+    except ValueError:
+        return start_tag
+    low, high = min([low, *values]), max([high, *values])
+    return _set_attr(start_tag, b"spans", f"{low}:{high}".encode())
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A fresh entry with the original's name, time, compression and attributes."""
+    entry = zipfile.ZipInfo(info.filename, info.date_time)
+    entry.compress_type = info.compress_type
+    entry.external_attr = info.external_attr
+    entry.create_system = info.create_system
+    return entry
+
+
+class _Styles:
+    """Just enough of styles.xml to give a cell a date format and a header bold type."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.xml = xml
+        self.changed = False
+        self._date_clones: dict[bytes | None, bytes] = {}
+        self._bold: int | None = None
+
+    def _section(self, tag: bytes) -> tuple[int, int] | None:
+        """The span of the ``<tag ...>...</tag>`` section's contents."""
+        opening = re.search(rb"<(\w+:)?" + tag + rb"\b[^>]*>", self.xml)
+        if opening is None or opening[0].endswith(b"/>"):
+            return None
+        closing = self.xml.find(b"</" + (opening[1] or b"") + tag + b">", opening.end())
+        return (opening.end(), closing) if closing >= 0 else None
+
+    def _elements(self, section: bytes, element: bytes) -> list[re.Match[bytes]]:
+        span = self._section(section)
+        if span is None:
+            return []
+        pattern = re.compile(
+            rb"<(?:\w+:)?" + element + rb"\b[^>]*?(?:/>|>.*?</(?:\w+:)?" + element + rb">)",
+            re.DOTALL,
+        )
+        return list(pattern.finditer(self.xml, span[0], span[1]))
+
+    def _append(self, section: bytes, name: bytes, element: bytes) -> int:
+        """Append ``element`` (a ``name``) to ``section``, fix its count; return its index."""
+        span = self._section(section)
+        if span is None:
+            raise NotWritable(f"styles.xml has no {section.decode()}")
+        index = len(self._elements(section, name))
+        self.xml = self.xml[: span[1]] + element + self.xml[span[1] :]
+        opening = re.search(rb"<(?:\w+:)?" + section + rb"\b[^>]*>", self.xml)
+        assert opening is not None
+        tag = _set_attr(opening[0], b"count", str(index + 1).encode())
+        self.xml = self.xml[: opening.start()] + tag + self.xml[opening.end() :]
+        self.changed = True
+        return index
+
+    def _is_date_format(self, format_id: int) -> bool:
+        if format_id in _BUILTIN_DATE_FORMATS:
+            return True
+        for found in self._elements(b"numFmts", b"numFmt"):
+            tag = found[0]
+            if _attr(tag, b"numFmtId") == str(format_id).encode():
+                code = (_attr(tag, b"formatCode") or b"").decode("utf-8", "replace")
+                code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
+                return re.search("[dmy]", code) is not None
+        return False
+
+    def date_style(self, style: bytes | None) -> bytes:
+        """A style like ``style`` that shows a date: itself when it already does."""
+        if style in self._date_clones:
+            return self._date_clones[style]
+        xfs = self._elements(b"cellXfs", b"xf")
+        index = int(style) if style and style.isdigit() else 0
+        if not xfs or index >= len(xfs):
+            return style or b"0"
+        element = xfs[index][0]
+        tag = _START_TAG.match(element)
+        assert tag is not None
+        format_id = int(_attr(tag[0], b"numFmtId") or b"0")
+        if self._is_date_format(format_id):
+            result = str(index).encode()
+        else:
+            new_tag = _set_attr(tag[0], b"numFmtId", _DATE_FORMAT_ID)
+            new_tag = _set_attr(new_tag, b"applyNumberFormat", b"1")
+            result = str(self._append(b"cellXfs", b"xf", new_tag + element[len(tag[0]) :])).encode()
+        self._date_clones[style] = result
+        return result
+
+    def bold(self) -> int:
+        """A cell style with the workbook's first font made bold (for the header row)."""
+        if self._bold is not None:
+            return self._bold
+        fonts = self._elements(b"fonts", b"font")
+        xfs = self._elements(b"cellXfs", b"xf")
+        if not fonts or not xfs:
+            self._bold = 0
+            return 0
+        font = fonts[0][0]
+        tag = _START_TAG.match(font)
+        assert tag is not None
+        if tag[0].endswith(b"/>"):
+            name = tag[0][1:].split(None, 1)[0].rstrip(b"/>")
+            bold_font = tag[0][:-2] + b"><b/></" + name + b">"
+        else:
+            bold_font = tag[0] + b"<b/>" + font[len(tag[0]) :]
+        font_id = self._append(b"fonts", b"font", bold_font)
+        xf = xfs[0][0]
+        xf_tag = _START_TAG.match(xf)
+        assert xf_tag is not None
+        new_tag = _set_attr(xf_tag[0], b"fontId", str(font_id).encode())
+        new_tag = _set_attr(new_tag, b"applyFont", b"1")
+        self._bold = self._append(b"cellXfs", b"xf", new_tag + xf[len(xf_tag[0]) :])
+        return self._bold

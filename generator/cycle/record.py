@@ -1,0 +1,116 @@
+"""The chase record: a very hidden sheet in each lead's workbook saying what was sent.
+
+Collect needs to know whose workbook came back and what each cell held when it was sent:
+a value that differs from what was sent is the lead's change; one that matches is not, even
+if the plan has moved on since. Excel and LibreOffice keep a very hidden sheet when the lead
+saves, and nobody sees it to trip over. Writing and reading the record live here together,
+so its layout is defined once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from generator.common.matching import ref_key
+from generator.read.cells import raw_text
+
+RECORD_SHEET = "boardpack record"
+MARKER = "boardpack chase record"
+VERSION = 1
+_HEADER = ("Ref", "Column", "Sent value")
+_FIELDS = ("Lead", "Plan", "Plan SHA-256", "As of", "Reply by", "Sheet")
+
+
+@dataclass
+class Record:
+    """What a chase workbook says about itself: whose it is, from which plan, what was sent."""
+
+    lead: str
+    plan: str = ""
+    plan_sha256: str = ""
+    as_of: str = ""
+    reply_by: str = ""
+    sheet: str = ""
+    sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # folded Ref -> column -> raw
+
+    def has(self, ref: str) -> bool:
+        """Whether the action ``ref`` was sent."""
+        return ref_key(ref) in self.sent
+
+    def sent_value(self, ref: str, column: str) -> tuple[bool, Any]:
+        """(True, raw value) when ``column`` of ``ref`` was sent; (False, None) otherwise."""
+        row = self.sent.get(ref_key(ref))
+        if row is None or column not in row:
+            return False, None
+        return True, row[column]
+
+
+def write_record(
+    sheet: Worksheet,
+    *,
+    lead: str,
+    plan: str,
+    plan_sha256: str,
+    as_of: dt.date,
+    reply_by: dt.date,
+    sheet_name: str,
+    sent: Iterable[tuple[str, Mapping[str, Any]]],
+    put: Any,
+) -> None:
+    """Fill ``sheet`` with the record and hide it; ``put(sheet, row, column, value)`` writes
+    a cell the way the caller writes every cell (text stays text)."""
+    sheet.sheet_state = "veryHidden"
+    put(sheet, 1, 1, MARKER)
+    put(sheet, 1, 2, VERSION)
+    values = (lead, plan, plan_sha256, as_of.isoformat(), reply_by.isoformat(), sheet_name)
+    for row, (label, value) in enumerate(zip(_FIELDS, values, strict=True), start=2):
+        put(sheet, row, 1, label)
+        put(sheet, row, 2, value)
+    row = len(_FIELDS) + 3
+    for column, header in enumerate(_HEADER, start=1):
+        put(sheet, row, column, header)
+    for ref, columns in sent:
+        for name, value in columns.items():
+            row += 1
+            put(sheet, row, 1, ref)
+            put(sheet, row, 2, name)
+            put(sheet, row, 3, value)
+    sheet.protection.sheet = True
+
+
+def read_record(book: Any, path: Path) -> Record | None:
+    """The record in an open calamine workbook, or None when it has none (or a damaged one)."""
+    if RECORD_SHEET not in book.sheet_names:
+        return None
+    try:
+        rows = book.get_sheet_by_name(RECORD_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # a damaged record is as good as none: the file is read without it
+        return None
+    if not rows or not rows[0] or rows[0][0] != MARKER:
+        return None
+    fields: dict[str, str] = {}
+    for cells in rows[1 : len(_FIELDS) + 1]:
+        if len(cells) >= 2 and cells[0] in _FIELDS:
+            fields[str(cells[0])] = raw_text(cells[1])
+    if not fields.get("Lead"):
+        return None
+    record = Record(
+        lead=fields["Lead"],
+        plan=fields.get("Plan", ""),
+        plan_sha256=fields.get("Plan SHA-256", ""),
+        as_of=fields.get("As of", ""),
+        reply_by=fields.get("Reply by", ""),
+        sheet=fields.get("Sheet", ""),
+    )
+    for cells in rows[len(_FIELDS) + 3 :]:
+        if len(cells) < 3 or cells[0] in (None, ""):
+            continue
+        value = None if cells[2] == "" else cells[2]
+        record.sent.setdefault(ref_key(raw_text(cells[0])), {})[str(cells[1])] = value
+    return record
