@@ -19,9 +19,30 @@ from generator.render.chart_style import (
 )
 from generator.schema.status import StatusKey
 
+#: More sections than this are charted as the first ones and one bar for the rest: a bar
+#: per section for 10,000 sections was a 1050 x 735,224 px picture and most of the report's
+#: time. The table beside the chart still lists every section.
+MAX_CHART_SECTIONS = 30
 
-def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> bytes:
-    """A PNG bar chart of status counts per section (``rows`` in report order)."""
+Rows = Sequence[tuple[str, dict[str, int]]]
+
+
+def charted_rows(rows: Rows) -> list[tuple[str, dict[str, int]]]:
+    """``rows`` as charted: all of them, or the first ones and "N other sections" summed."""
+    if len(rows) <= MAX_CHART_SECTIONS:
+        return list(rows)
+    shown = list(rows[: MAX_CHART_SECTIONS - 1])
+    rest = rows[MAX_CHART_SECTIONS - 1 :]
+    summed: dict[str, int] = {}
+    for _, counts in rest:
+        for status, number in counts.items():
+            summed[status] = summed.get(status, 0) + number
+    return [*shown, (f"{len(rest):,} other sections", summed)]
+
+
+def chart_png(rows: Rows, key: StatusKey) -> bytes:
+    """A PNG bar chart of status counts per section (``rows`` in report order, capped)."""
+    rows = charted_rows(rows)
     labels = [textwrap.fill(name, 30) or "(no section)" for name, _ in rows]
     line_counts = [label.count("\n") + 1 for label in labels]
     height = 1.5 + sum(0.32 + 0.17 * lines for lines in line_counts)
@@ -41,11 +62,11 @@ def chart_png(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> byt
         return legend_below_and_png(figure, axes, key, height)
 
 
-def chart_alt_text(rows: Sequence[tuple[str, dict[str, int]]], key: StatusKey) -> str:
+def chart_alt_text(rows: Rows, key: StatusKey) -> str:
     """The chart in words: "Bar chart of action status by section. Quality of Practice: 22
     actions: 1 Blue, 7 Green, 10 Amber, 4 Red. ..."."""
     parts = ["Bar chart of action status by section."]
-    for name, counts in rows:
+    for name, counts in charted_rows(rows):
         statuses = ", ".join(f"{counts.get(s.name, 0):,} {s.name}" for s in key.statuses)
         total = sum(counts.values())
         counted = f"{plural(total, 'action')} with a status"
