@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import PatternFill
 
 NOW = dt.date(2026, 11, 23)
 NEXT_MEETING = dt.date(2027, 1, 18)
@@ -108,14 +110,45 @@ def _action_rows(n_actions: int, rng: random.Random) -> Iterator[list[Any]]:
         ]
 
 
-def make_plan(path: Path | str, n_actions: int, seed: int = 0) -> Path:
-    """Write a valid plan of ``n_actions`` actions to ``path`` and return the path."""
+def _one_finding(row: list[Any], number: int, sheet: Any) -> list[Any]:
+    """The row with exactly one problem, of five kinds in turn, each found a different way:
+    a status given only as a fill colour, a formula never calculated, an error cell, an
+    impossible date and an unknown status."""
+    row = list(row)
+    status, due, evidence = (
+        ACTION_COLUMNS.index(name) for name in ("Status", "Due date", "Evidence of impact")
+    )
+    kind = number % 5
+    if kind == 0:
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.fill = PatternFill(fill_type="solid", fgColor="00B050")  # the key's Green
+        row[status] = cell
+        row[ACTION_COLUMNS.index("Revised due date")] = None
+        row[due] = NOW + dt.timedelta(days=30)
+        row[ACTION_COLUMNS.index("Completed date")] = None
+    elif kind == 1:
+        row[due] = "=TODAY()+30"  # saved by a script, never calculated: no value
+        row[ACTION_COLUMNS.index("Revised due date")] = None
+    elif kind == 2:
+        row[evidence] = "#REF!"
+    elif kind == 3:
+        row[ACTION_COLUMNS.index("Last updated")] = "31/02/2026"
+    else:
+        row[status] = "Purple"
+    return row
+
+
+def make_plan(path: Path | str, n_actions: int, seed: int = 0, *, noisy: bool = False) -> Path:
+    """Write a valid plan of ``n_actions`` actions to ``path`` and return the path.
+
+    ``noisy``: the same plan with one problem in every action (one finding each).
+    """
     rng = random.Random(seed)
     workbook = Workbook(write_only=True)
     actions = workbook.create_sheet("Actions")
     actions.append(ACTION_COLUMNS)
-    for row in _action_rows(n_actions, rng):
-        actions.append(row)
+    for number, row in enumerate(_action_rows(n_actions, rng), start=1):
+        actions.append(_one_finding(row, number, actions) if noisy else row)
 
     sections = workbook.create_sheet("Sections")
     sections.append(["Section", "Lead", "Commentary"])
@@ -162,8 +195,9 @@ def main() -> None:
     parser.add_argument("n_actions", type=int, help="how many actions, e.g. 20000")
     parser.add_argument("output", type=Path, help="the .xlsx file to write")
     parser.add_argument("--seed", type=int, default=0, help="vary the plan (default 0)")
+    parser.add_argument("--noisy", action="store_true", help="one problem in every action")
     arguments = parser.parse_args()
-    make_plan(arguments.output, arguments.n_actions, arguments.seed)
+    make_plan(arguments.output, arguments.n_actions, arguments.seed, noisy=arguments.noisy)
 
 
 if __name__ == "__main__":

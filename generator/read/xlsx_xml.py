@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -30,6 +31,49 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 _INLINE = re.compile(rb"<(?:\w+:)?is>")
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>\s*([^<\s]+)")
+# Markers with a literal start, which the regular expression engine finds by fast search.
+_ERROR_TYPE = re.compile(rb' t="e"')
+_PLAIN_FORMULA = re.compile(rb"<f\b")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\s")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+
+
+def _cells_containing(
+    xml: bytes, marker: re.Pattern[bytes], *, in_tag: bool = False
+) -> Iterator[tuple[tuple[int, int], bytes, bytes]]:
+    """((row, col) 0-based, attributes, content) of each cell whose XML holds ``marker``
+    (in its start tag, with ``in_tag``).
+
+    The search starts from the marker, which is rare (formulas, error cells, coloured
+    cells), and works outwards to its cell, so a sheet of plain values costs one scan of
+    the marker in C and nothing per cell.
+    """
+    prefixed = b":c " in xml  # cells written as <x:c ...>, which a few programs do
+    done = 0
+    for hit in marker.finditer(xml):
+        if hit.start() < done:
+            continue  # a second marker in a cell already given
+        start = xml.rfind(b"<c ", 0, hit.start())
+        if prefixed:
+            colon = xml.rfind(b":c ", 0, hit.start())
+            if colon > start:
+                start = xml.rfind(b"<", 0, colon)
+        if start < 0 or not _CELL_START.match(xml, start):
+            continue
+        tag_end = xml.find(b">", start)
+        if tag_end < 0 or (in_tag and hit.start() > tag_end):
+            continue
+        attrs = xml[start:tag_end]
+        if attrs.endswith(b"/"):
+            body, done = b"", tag_end
+        else:
+            close = _CELL_END.search(xml, tag_end)
+            if close is None or close.start() < hit.start():
+                continue
+            body, done = xml[tag_end + 1 : close.start()], close.end()
+        ref = _REF.search(attrs)
+        if ref:
+            yield (int(ref[2]) - 1, column_number(ref[1]) - 1), attrs, body
 
 
 def _may_have_formulas(xml: bytes) -> bool:
@@ -74,17 +118,10 @@ class XlsxCells:
         if not xml or not _may_have_formulas(xml):
             return set()
         found = set()
-        for match in _CELL.finditer(xml):
-            body = match["body"]
-            if (
-                body
-                and _FORMULA.search(body)
-                and not _VALUE.search(body)
-                and not _INLINE.search(body)
-            ):
-                ref = _REF.search(match["attrs"])
-                if ref:
-                    found.add((int(ref[2]) - 1, column_number(ref[1]) - 1))
+        marker = _FORMULA if b":f" in xml else _PLAIN_FORMULA
+        for ref, _, body in _cells_containing(xml, marker):
+            if not _VALUE.search(body) and not _INLINE.search(body):
+                found.add(ref)
         return found
 
     def error_values(self, sheet: str) -> dict[tuple[int, int], str]:
@@ -98,15 +135,9 @@ class XlsxCells:
         if not xml or b't="e"' not in xml:
             return {}
         found = {}
-        for match in _CELL.finditer(xml):
-            attrs = match["attrs"]
-            if b't="e"' not in attrs:
-                continue
-            ref = _REF.search(attrs)
-            value = _ERROR_VALUE.search(match["body"] or b"")
-            if ref:
-                text = value[1].decode("ascii", "replace") if value else "#VALUE!"
-                found[(int(ref[2]) - 1, column_number(ref[1]) - 1)] = text
+        for ref, _, body in _cells_containing(xml, _ERROR_TYPE):
+            value = _ERROR_VALUE.search(body)
+            found[ref] = value[1].decode("ascii", "replace") if value else "#VALUE!"
         return found
 
     def fills(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -115,18 +146,17 @@ class XlsxCells:
         if not xml or not cells:
             return {}
         colours = self._style_fills()
+        if not colours:
+            return {}
+        # Only cells whose style has a solid fill are looked at, found by the style's number.
+        styled = re.compile(
+            rb' s="(?:' + b"|".join(str(index).encode() for index in sorted(colours)) + rb')"'
+        )
         found: dict[tuple[int, int], str] = {}
-        for match in _CELL.finditer(xml):
-            attrs = match["attrs"]
-            ref = _REF.search(attrs)
+        for ref, attrs, _ in _cells_containing(xml, styled, in_tag=True):
             style = _STYLE.search(attrs)
-            if not ref or not style:
-                continue
-            position = (int(ref[2]) - 1, column_number(ref[1]) - 1)
-            if position in cells:
-                colour = colours.get(int(style[1]))
-                if colour:
-                    found[position] = colour
+            if ref in cells and style:
+                found[ref] = colours[int(style[1])]
         return found
 
     def _zip(self) -> zipfile.ZipFile | None:

@@ -1,0 +1,94 @@
+"""Does validate's cost follow the plan's rows, not its findings? And annotate's, validate's?
+
+    python bench/findings.py [--size 20000] [--repeat 3] [--out bench/out]
+
+It times, each as its own subprocess, ``validate --format json`` on a plan of ``--size``
+actions with no findings and on the same plan with one problem in every action (a status
+given only as a fill colour, a formula never calculated, an error cell, an impossible date
+and an unknown status, in turn: ``make_plans.py --noisy``), and ``validate --annotate`` on
+the noisy plan. It prints the seconds, peak memory and the ratios against the clean plan's
+validate, marking the goals PASS or MISS: the noisy plan within 2× the clean one (issue 14),
+annotating within 3× validating the same file. Figures for people, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+
+from bench.run import AS_OF, Timing, run_once  # noqa: E402
+
+
+def best_of(command: list[str], repeat: int) -> Timing:
+    """The fastest of ``repeat`` runs and the largest peak; exit 1 (errors found) is an answer."""
+    runs = [run_once(command) for _ in range(repeat)]
+    failed = [r for r in runs if r.failure and not r.failure.startswith("exit 1:")]
+    if failed:
+        raise SystemExit(f"{' '.join(command)} failed: {failed[0].failure}")
+    return Timing(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
+
+
+def plan(size: int, noisy: bool, folder: Path) -> Path:
+    """The cached plan (generated if absent or made by another generator)."""
+    version = hashlib.sha256((BENCH / "make_plans.py").read_bytes()).hexdigest()[:8]
+    path = folder / f"plan-{size}-{'noisy' if noisy else 'clean'}-{version}.xlsx"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.xlsx")
+        print(f"Generating {size:,} actions into {path} ...", flush=True)
+        command = [sys.executable, str(BENCH / "make_plans.py"), str(size), str(partial)]
+        subprocess.run(command + (["--noisy"] if noisy else []), check=True)
+        os.replace(partial, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    arguments = parser.parse_args(argv)
+    clean, noisy = (
+        plan(arguments.size, False, arguments.out),
+        plan(arguments.size, True, arguments.out),
+    )
+    cli = [sys.executable, "-m", "generator", "validate", "--as-of", AS_OF, "--format", "json"]
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "annotated.xlsx"
+        runs = {
+            "validate, no findings": [*cli, str(clean)],
+            f"validate, {arguments.size:,} findings": [*cli, str(noisy)],
+            f"validate --annotate, {arguments.size:,} findings": [
+                *cli,
+                str(noisy),
+                "--annotate",
+                str(copy),
+            ],
+        }
+        timings = {name: best_of(command, arguments.repeat) for name, command in runs.items()}
+    floor = timings["validate, no findings"].seconds
+    print(f"{arguments.size:,} actions; best of {arguments.repeat}; peak MB is the child's own")
+    print(f"  {'command':44} {'seconds':>8} {'peak MB':>8} {'× no findings':>14}")
+    for name, timing in timings.items():
+        ratio = timing.seconds / floor
+        print(f"  {name:44} {timing.seconds:8.3f} {timing.peak_mb:8.0f} {ratio:14.2f}")
+    names = list(timings)
+    noisy_ratio = timings[names[1]].seconds / floor
+    annotate_ratio = timings[names[2]].seconds / timings[names[1]].seconds
+    verdict = "PASS" if noisy_ratio <= 2 else "MISS"
+    print(f"{verdict}  validate within 2× the same plan with no findings ({noisy_ratio:.2f}×)")
+    verdict = "PASS" if annotate_ratio <= 3 else "MISS"
+    print(f"{verdict}  annotate within 3× validate on the same file ({annotate_ratio:.2f}×)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
