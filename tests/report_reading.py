@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
@@ -51,6 +52,19 @@ def headings(document: Document) -> list[tuple[int, str]]:
         if name.startswith("Heading "):
             found.append((int(name.split()[1]), paragraph.text))
     return found
+
+
+_PARAGRAPH_NUMBER = re.compile(r"^\d+\.\d+\t")
+
+
+def paragraph_texts(document: Document) -> list[str]:
+    """Each paragraph's text as a member reads it, without its paragraph number ("3.2\t")."""
+    return [_PARAGRAPH_NUMBER.sub("", p.text) for p in document.paragraphs]
+
+
+def paragraph_numbers(document: Document) -> list[str]:
+    """The paragraph numbers, in order ("1.1", "2.1", "3.1", "3.2" ...)."""
+    return [p.text.split("\t")[0] for p in document.paragraphs if _PARAGRAPH_NUMBER.match(p.text)]
 
 
 def part_text(data: bytes, name: str) -> str:

@@ -18,6 +18,7 @@ from tests.report_reading import (
     fill_of,
     headings,
     open_report,
+    paragraph_texts,
     part_text,
     rows_of,
     table_captioned,
@@ -45,8 +46,9 @@ def test_headings_are_real_styles_in_order(seed_report: bytes) -> None:
         "3. Progress summary",
         "4. Overdue actions",
         "5. Re-dated actions",
-        "6. Next steps",
-        "7. Performance measures",
+        "6. Performance measures",
+        "7. Next steps",
+        "8. Appendices",
         "Appendix A: the improvement plan in full",
     ]
     assert found[0][0] == 1
@@ -68,7 +70,7 @@ def test_title_and_front_sheet(seed_report: bytes) -> None:
 
 
 def test_recommendations_are_numbered_for_the_board(seed_report: bytes) -> None:
-    texts = [p.text for p in open_report(seed_report).paragraphs]
+    texts = paragraph_texts(open_report(seed_report))
     start = texts.index("The Board is asked to:")
     assert [t.split("\t")[0] for t in texts[start + 1 : start + 4]] == ["1)", "2)", "3)"]
     assert texts[start + 1].endswith("since the Plan was agreed")
@@ -148,7 +150,7 @@ def test_next_steps_list_actions_due_before_the_next_meeting(seed_report: bytes)
     document = open_report(seed_report)
     table = table_captioned(document, "Actions due before the next meeting")
     assert column(table, "Ref") == [a.ref for a in plan.due_soon(AS_OF)]
-    texts = [p.text for p in document.paragraphs]
+    texts = paragraph_texts(document)
     assert "A refreshed plan will come to the May Improvement Board." in texts
 
 
@@ -226,7 +228,7 @@ def test_chart_png_is_deterministic() -> None:
 
 def test_headline_percentages_add_up() -> None:
     data = build_report(seed_004_plan(), AS_OF, chart=False).to_bytes()
-    texts = [p.text for p in open_report(data).paragraphs]
+    texts = paragraph_texts(open_report(data))
     assert (
         "Of the 62 actions in the plan, 14 (23%) Blue – completed, 22 (35%) Green – on track, "
         "16 (26%) Amber – some progress but slippage and 10 (16%) Red – not progressed as "
@@ -253,7 +255,7 @@ def test_cell_text_is_data_and_comes_through_literally() -> None:
     report = build_report(with_actions(plan, actions), AS_OF, chart=False)
     document = open_report(report.to_bytes())
     table = table_captioned(document, "Actions in the section Quality of Practice")
-    updates = column(table, "Progress update")
+    updates = column(table, "Progress update and evidence of impact")
     assert updates[:5] == texts
     assert column(table, "Action")[5] == "Bell\ufffd and <tag> & \nnew line"
     assert [(w.sheet, w.row, w.column, w.ref, w.rule) for w in report.warnings] == [
@@ -311,7 +313,7 @@ def test_allowed_errors_add_a_data_quality_note_and_appendix() -> None:
 def test_an_empty_plan_still_makes_a_report() -> None:
     plan = with_actions(seed_004_plan(), [])
     document = open_report(build_report(plan, AS_OF).to_bytes())
-    texts = [p.text for p in document.paragraphs]
+    texts = paragraph_texts(document)
     assert "The plan has no actions yet." in texts
     assert "No actions are overdue at 23 April 2020." in texts
     assert len(document.inline_shapes) == 0

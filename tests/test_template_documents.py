@@ -146,7 +146,7 @@ def test_pandocs_reference_docx_has_no_page_size_and_gets_a4(tmp_path: Path) -> 
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
     pages = pdf_pages(output)
     # pandoc's two pages of sample styles, then the report (103 pages before A4 was assumed).
-    assert 12 <= len(pages) <= 22, len(pages)
+    assert 12 <= len(pages) <= 30, len(pages)
 
 
 def test_a_header_linked_to_the_previous_section_survives(tmp_path: Path) -> None:

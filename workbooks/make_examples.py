@@ -391,6 +391,8 @@ def write_problems_workbook(path: Path) -> None:
             ("Meeting date", dt.date(2026, 11, 30)),
             ("Title", "Improvement Plan Progress Update"),
             ("Next meeting date", dt.date(2027, 1, 18)),
+            # Row 7: a misspelt field is named in a warning, never dropped in silence.
+            ("Finacial implications", "None beyond the improvement budget."),
         ],
     )
     write_table(

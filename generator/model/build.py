@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from generator.check.validate import ParsedRow, Validated
-from generator.common.matching import fold
+from generator.common.matching import did_you_mean, fold
 from generator.findings import Finding
 from generator.model.plan import Action, Measure, Plan, Recipient, ReportFields, Section
 from generator.read.cells import Parsed, parse_date, raw_text
@@ -136,9 +136,31 @@ def read_report_fields(
     listed: dict[str, list[str]] = {}
     findings: list[Finding] = []
     field_column, value_column = REPORT.field.name, REPORT.value.name
+    known = [name for names in rules.report_fields.values() for name in names]
+    unknown_rule = rules.reading["unknown-report-field"]
     for row in rows:
-        attr = field_by_name.get(fold(_text(row.values.get(field_column))))
+        typed = _text(row.values.get(field_column)).strip()
+        attr = field_by_name.get(fold(typed))
         if attr is None:
+            # Never dropped in silence: the person is told which field was not used.
+            if typed and unknown_rule.enabled:
+                close = did_you_mean(typed, known)
+                findings.append(
+                    Finding(
+                        file=label,
+                        sheet=table.sheet,
+                        cell=table.cell(field_column, row.row),
+                        row=row.row,
+                        column=field_column,
+                        ref="",
+                        rule=unknown_rule.id,
+                        severity=unknown_rule.severity,
+                        message=unknown_rule.message.replace("{value}", typed).replace(
+                            "{other}", f' (did you mean "{close}"?)' if close else ""
+                        ),
+                        value=typed,
+                    )
+                )
             continue
         raw = row.raw.get(value_column)
         if kinds[attr] == "date":

@@ -188,6 +188,13 @@ class Plan:
         soon = [a for a in self.actions if a.is_due_soon(as_of, until, self.key)]
         return sorted(soon, key=lambda a: (a.effective_due_date or as_of, a.ref))
 
+    def undated(self) -> list[Action]:
+        """Open actions with no target date ("TBC", "Ongoing", a date that could not be
+        pinned to a day), in plan order: never overdue, so listed on their own."""
+        return [
+            a for a in self.actions if a.effective_due_date is None and not a.is_complete(self.key)
+        ]
+
     def slipped(self) -> list[Action]:
         """Actions re-dated later than first planned, most slipped first."""
         moved = [a for a in self.actions if a.slippage_days > 0]

@@ -9,7 +9,7 @@ from generator.common.ukdates import duration, uk_date
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column
-from generator.schema.fields import REPORT
+from generator.schema.fields import ACTIONS, REPORT
 
 REPORT_SHEET = REPORT.sheet
 
@@ -31,9 +31,9 @@ def overdue_actions(ctx: Context) -> None:
     ctx.heading("Overdue actions")
     late = ctx.plan.overdue(ctx.as_of)
     if not late:
-        ctx.paragraph(f"No actions are overdue at {uk_date(ctx.as_of)}.")
+        ctx.numbered(f"No actions are overdue at {uk_date(ctx.as_of)}.")
         return
-    ctx.paragraph(
+    ctx.numbered(
         f"{plural(len(late), 'action')} {'is' if len(late) == 1 else 'are'} overdue at "
         f"{uk_date(ctx.as_of)}: the due date (the revised due date where one was set) has "
         "passed and the action is not complete. Most overdue first in each section."
@@ -77,9 +77,9 @@ def slippage(ctx: Context) -> None:
     ctx.heading("Re-dated actions")
     moved = ctx.plan.slipped()
     if not moved:
-        ctx.paragraph("No action has been given a later due date than first planned.")
+        ctx.numbered("No action has been given a later due date than first planned.")
         return
-    ctx.paragraph(
+    ctx.numbered(
         f"{plural(len(moved), 'action')} {'has' if len(moved) == 1 else 'have'} a revised due "
         "date later than first planned, most re-dated first."
     )
@@ -108,13 +108,46 @@ def slippage(ctx: Context) -> None:
     ctx.paragraph()
 
 
+def undated(ctx: Context) -> None:
+    """Open actions without a target date, with the date as the plan wrote it ("TBC")."""
+    actions = ctx.plan.undated()
+    if not actions:
+        return
+    ctx.heading("Actions without a target date")
+    ctx.numbered(
+        f"{plural(len(actions), 'open action')} {'has' if len(actions) == 1 else 'have'} no "
+        "target date, so cannot be overdue: the plan says when as shown."
+    )
+    ctx.table(
+        [
+            Column("Ref", 0, minimum_cm=REF_CM),
+            Column("Action", 5.0, minimum_cm=TEXT_CM),
+            Column("Section", 3.0, minimum_cm=TEXT_CM),
+            Column("Lead", 3.2, minimum_cm=TEXT_CM),
+            Column("Due date as written", 0, minimum_cm=DATE_CM),
+            Column("Status", 0, "center", minimum_cm=STATUS_CM),
+        ],
+        (
+            [
+                _ref(ctx, a),
+                ctx.action_text(a, ACTIONS.action.name, a.action),
+                ctx.clean_section(a.section),
+                ctx.action_text(a, ACTIONS.lead.name, a.lead),
+                ctx.action_text(a, ACTIONS.due_date.name, a.no_date_reason) or "Not given",
+                _status(ctx, a),
+            ]
+            for a in actions
+        ),
+        caption="Actions without a target date",
+    )
+    ctx.paragraph()
+
+
 def next_steps(ctx: Context) -> None:
     """The Report sheet's Next steps, then the actions due before the next meeting."""
     ctx.heading("Next steps")
     typed = ctx.field_text(REPORT_SHEET, "Next steps", ctx.plan.report.next_steps)
-    for part in typed.split("\n"):
-        if part.strip():
-            ctx.paragraph(part.strip())
+    ctx.numbered_lines(typed)
     soon = ctx.plan.due_soon(ctx.as_of)
     until = ctx.plan.lookahead_until(ctx.as_of)
     meeting = ctx.plan.report.next_meeting_date
@@ -124,9 +157,9 @@ def next_steps(ctx: Context) -> None:
         else f"in the next six weeks, by {uk_date(until)}"
     )
     if not soon:
-        ctx.paragraph(f"No open actions are due {by}.")
+        ctx.numbered(f"No open actions are due {by}.")
         return
-    ctx.paragraph(
+    ctx.numbered(
         f"{plural(len(soon), 'action')} {'is' if len(soon) == 1 else 'are'} due {by}, "
         "soonest first:"
     )

@@ -7,9 +7,11 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from generator.common.plurals import plural
 from generator.common.ukdates import uk_date
 from generator.findings import Finding
+from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Column
 from generator.render.text import Origin
+from generator.schema.fields import ACTIONS
 
 # Finding messages can quote cell values, which may hold characters Word cannot.
 _FINDINGS = Origin("Findings", "Message")
@@ -35,45 +37,64 @@ def whole_plan(ctx: Context, letter: str) -> None:
     ctx.paragraph(
         f"Every action in the plan at {uk_date(ctx.as_of)}, in the order of the plan's "
         "sections. The due date is the date first planned; a revised due date is shown "
-        "where one was set."
+        "where one was set, and the date an action was completed where it has been. Partners "
+        "are named under the lead, and evidence of impact under the progress update."
     )
     columns = [
         Column("Ref", 0, minimum_cm=REF_CM),
         Column("Action", 6.0, minimum_cm=TEXT_CM),
-        Column("Lead", 3.2, minimum_cm=TEXT_CM),
+        Column("Lead and partners", 3.2, minimum_cm=TEXT_CM),
         Column("Due date", 0, minimum_cm=DATE_CM),
         Column("Revised due date", 0, minimum_cm=DATE_CM),
+        Column("Completed", 0, minimum_cm=DATE_CM),
         Column("Status", 0, "center", minimum_cm=STATUS_CM),
-        Column("Progress update", 8.9, minimum_cm=TEXT_CM),
+        Column("Progress update and evidence of impact", 8.9, minimum_cm=TEXT_CM),
     ]
     sections = {section.name: section for section in ctx.plan.sections}
+    clean = ctx.action_text
+    columns_of = ACTIONS
+
+    def lead_and_partners(a: Action) -> str:
+        partners = clean(a, columns_of.partners.name, a.partners).strip()
+        lead = clean(a, columns_of.lead.name, a.lead)
+        return f"{lead}\nPartners: {partners}" if partners else lead
+
+    def progress_and_evidence(a: Action) -> str:
+        update = clean(a, columns_of.progress_update.name, a.progress_update)
+        evidence = clean(a, columns_of.evidence_of_impact.name, a.evidence_of_impact).strip()
+        if not evidence:
+            return update
+        return (
+            f"{update}\nEvidence of impact: {evidence}"
+            if update
+            else (f"Evidence of impact: {evidence}")
+        )
+
     for name, actions in ctx.plan.actions_by_section().items():
         title = ctx.clean_section(name) or "No section"
         ctx.heading(title, 2, numbered=False)
         section = sections.get(name)
         lead = ctx.field_text("Sections", "Lead", section.lead) if section else ""
-        commentary = ctx.field_text("Sections", "Commentary", section.commentary) if section else ""
         about = [plural(len(actions), "action")]
         if lead:
             about.append(f"section lead: {lead}")
-        # A section's heading, count and commentary stay on the page where its table starts.
+        # A section's heading and count stay on the page where its table starts; its
+        # commentary is in the body, under "Progress by section".
         ctx.paragraph("; ".join(about) + ".").paragraph_format.keep_with_next = True
-        if commentary:
-            ctx.paragraph(commentary).paragraph_format.keep_with_next = True
         if not actions:
             continue
-        clean = ctx.action_text
         ctx.table(
             columns,
             (
                 [
-                    clean(a, "Ref", a.ref),
-                    clean(a, "Action", a.action),
-                    clean(a, "Lead", a.lead),
-                    uk_date(a.due_date) or clean(a, "Due date", a.no_date_reason),
+                    clean(a, columns_of.ref.name, a.ref),
+                    clean(a, columns_of.action.name, a.action),
+                    lead_and_partners(a),
+                    uk_date(a.due_date) or clean(a, columns_of.due_date.name, a.no_date_reason),
                     uk_date(a.revised_due_date),
+                    uk_date(a.completed_date),
                     ctx.status(a.status),
-                    clean(a, "Progress update", a.progress_update),
+                    progress_and_evidence(a),
                 ]
                 for a in actions
             ),
@@ -85,7 +106,7 @@ def whole_plan(ctx: Context, letter: str) -> None:
 def data_quality_note(ctx: Context, errors: list[Finding], appendix: str) -> None:
     """A short numbered section saying the figures come from a workbook with errors."""
     ctx.heading("Data quality")
-    ctx.paragraph(
+    ctx.numbered(
         f"This report was produced from a workbook with {plural(len(errors), 'error')} that "
         "the plan's rules would normally stop a report for. The figures include the affected "
         f"rows as they stand, so some may be incomplete or wrong. Appendix {appendix} lists "

@@ -30,7 +30,7 @@ _MOVES = {"better": "Improved", "worse": "Worse", "same": "Changed"}
 def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
     """The section, with only the tables that have rows."""
     ctx.heading("Changes since the last report")
-    ctx.paragraph(changes_headline(changes))
+    ctx.numbered(changes_headline(changes))
 
     def ref(action: Action) -> str:
         return ctx.action_text(action, "Ref", action.ref)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docx.shared import Emu
+from docx.shared import Cm, Emu, Length
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
@@ -33,6 +33,7 @@ PLACEHOLDER_NS = "urn:boardpack:table"
 ACTIONS_SHEET = ACTIONS.sheet
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
+_NUMBER_INDENT = Cm(1.25)
 
 
 @dataclass
@@ -45,22 +46,25 @@ class Context:
     house: House
     clean: Cleaner
     tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
+    # The current section's number and its last paragraph number ("3" and "2" for 3.2);
+    # a section of 0 is an unnumbered part (the appendices), whose paragraphs are plain.
     _numbers: list[int] = field(default_factory=lambda: [0, 0])
+    _section: int = 0
     _statuses: dict[str | None, Styled] = field(default_factory=dict)
     _figures: int = 0
 
     def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> Paragraph:
-        """A real Heading 1/2 paragraph, numbered "3." or "3.2" as committee reports are."""
+        """A real Heading 1/2 paragraph; a level-1 heading numbered "3." as committee papers
+        are. Sub-headings are not numbered: the paragraphs beneath them are (3.1, 3.2 ...)."""
         # A template whose heading style numbers itself gets no typed numbers at that level
         # ("1 1. Summary"), and an unnumbered heading switches its numbering off.
         own = level in self.house.self_numbered
-        if numbered and level == 1:
-            self._numbers[0] += 1
+        if level == 1:
+            if numbered:
+                self._numbers[0] += 1
+                text = text if own else f"{self._numbers[0]}. {text}"
+            self._section = self._numbers[0] if numbered else 0
             self._numbers[1] = 0
-            text = text if own else f"{self._numbers[0]}. {text}"
-        elif numbered and level == 2 and self._numbers[0]:
-            self._numbers[1] += 1
-            text = text if own else f"{self._numbers[0]}.{self._numbers[1]} {text}"
         if level > 1:
             # A section's opening words go with its first subsection, so "5. Overdue
             # actions" and its introduction never end a page with nothing beneath them.
@@ -77,6 +81,30 @@ class Context:
             else:
                 properties.insert(0, off)
         return paragraph
+
+    @property
+    def number_indent(self) -> Length:
+        """How far a numbered paragraph's text stands in from its number."""
+        return _NUMBER_INDENT
+
+    def numbered(self, text: str) -> Paragraph:
+        """A paragraph of the paper, numbered 3.1, 3.2 ... under a numbered section (so
+        members can cite it), plain elsewhere."""
+        if not self._section:
+            return self.paragraph(text)
+        self._numbers[1] += 1
+        paragraph = self.paragraph(f"{self._section}.{self._numbers[1]}\t{text}")
+        layout = paragraph.paragraph_format
+        layout.left_indent = _NUMBER_INDENT
+        layout.first_line_indent = -_NUMBER_INDENT
+        layout.tab_stops.add_tab_stop(_NUMBER_INDENT)
+        return paragraph
+
+    def numbered_lines(self, text: str) -> None:
+        """Typed text from the workbook, a numbered paragraph per line."""
+        for line in text.split("\n"):
+            if line.strip():
+                self.numbered(line.strip())
 
     def _keep_last_with_next(self, *, only_text: bool = False) -> None:
         """Keep the last paragraph so far on the same page as whatever comes next."""

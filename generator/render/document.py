@@ -12,7 +12,14 @@ from generator.findings import Finding, Severity
 from generator.model.changes import PlanChanges
 from generator.model.history import History
 from generator.model.plan import Plan
-from generator.render import actions, appendix, front, history_section, progress_summary
+from generator.render import (
+    actions,
+    appendix,
+    committee,
+    front,
+    history_section,
+    progress_summary,
+)
 from generator.render.changes_section import changes_since_last_report
 from generator.render.context import Context
 from generator.render.house import House, fill_header_controls, open_template, set_language
@@ -59,29 +66,40 @@ def build_report(
     ctx = Context(document, plan, as_of, House(document), cleaner)
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
 
+    # Committee order (seeds 001 and 003); a part the workbook does not give is left out.
     front.front_sheet(ctx)
+    front.purpose(ctx)
     front.summary(ctx, progress_summary.at_a_glance(plan, as_of))
     front.recommendations(ctx)
+    front.background(ctx)
     letters = iter("ABCDEFGH")
     plan_letter = next(letters)
     errors_letter = next(letters) if errors else ""
     if errors:
         appendix.data_quality_note(ctx, errors, errors_letter)
     progress_summary.progress_summary(ctx, chart=chart)
+    progress_summary.progress_by_section(ctx)
     if changes is not None:
         changes_since_last_report(ctx, changes)
     if history is not None:
         history_section.plan_over_time(ctx, history, chart=chart)
     actions.overdue_actions(ctx)
     actions.slippage(ctx)
-    actions.next_steps(ctx)
+    actions.undated(ctx)
     if plan.measures:
         measures(ctx)
     if history is not None:
         history_section.measures_over_time(ctx, history)
-    ctx.paragraph(
-        f"The full plan is at Appendix {plan_letter}."
-        + (f" Data-quality errors are listed at Appendix {errors_letter}." if errors else "")
+    committee.key_issues(ctx)
+    committee.options(ctx)
+    committee.consultation(ctx)
+    committee.implications(ctx)
+    actions.next_steps(ctx)
+    committee.background_papers(ctx)
+    committee.appendix_list(
+        ctx,
+        [(plan_letter, "the improvement plan in full")]
+        + ([(errors_letter, "data-quality errors")] if errors else []),
     )
 
     appendix.landscape_pages(ctx)

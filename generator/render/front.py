@@ -33,12 +33,18 @@ def front_sheet(ctx: Context) -> None:
     if fields.organisation:
         ctx.paragraph(text("Organisation", fields.organisation), ctx.house.subtitle)
     ctx.paragraph(text("Title", fields.title) or DEFAULT_TITLE, ctx.house.title)
+    access = text("Public or exempt", fields.access).strip()
+    exempt = access.casefold().startswith("exempt") or bool(fields.exempt_paragraph.strip())
     rows = [
+        ("Agenda item", text("Agenda item", fields.agenda_item)),
         ("Date of meeting", uk_date(fields.meeting_date)),
         ("Report of", text("Report of", fields.report_of)),
+        ("Portfolio holder", text("Portfolio holder", fields.portfolio_holder)),
         ("Author", text("Author", fields.author)),
         ("Contact officer", text("Contact", fields.contact)),
         ("Classification", text("Classification", fields.classification)),
+        ("Public or exempt", "Exempt" if exempt else access),
+        ("Key decision", text("Key decision", fields.key_decision)),
         ("Ward(s) affected", text("Wards", fields.wards)),
         ("Position as at", uk_date(ctx.as_of)),
     ]
@@ -50,6 +56,37 @@ def front_sheet(ctx: Context) -> None:
         [row for row in rows if row[1]],
         caption="Report details",
     )
+    if exempt:
+        notice = ctx.paragraph().add_run(
+            exempt_notice(text("Exempt paragraph", fields.exempt_paragraph))
+        )
+        notice.bold = True
+
+
+def exempt_notice(paragraph: str) -> str:
+    """The statutory words for an exempt report, naming the paragraph of Schedule 12A."""
+    number = paragraph.strip().removeprefix("paragraph").removeprefix("Paragraph").strip()
+    which = f"paragraph {number} of " if number else ""
+    return (
+        f"Not for publication by virtue of {which}Part 1 of Schedule 12A to the Local "
+        "Government Act 1972."
+    )
+
+
+def purpose(ctx: Context) -> None:
+    """ "Purpose of the report", as seeds 001 and 003 open, when the Report sheet gives one."""
+    typed = ctx.field_text(REPORT_SHEET, "Purpose", ctx.plan.report.purpose)
+    if typed.strip():
+        ctx.heading("Purpose of the report")
+        ctx.numbered_lines(typed)
+
+
+def background(ctx: Context) -> None:
+    """The Report sheet's Background (the inspection, the plan so far), when given."""
+    typed = ctx.field_text(REPORT_SHEET, "Background", ctx.plan.report.background)
+    if typed.strip():
+        ctx.heading("Background")
+        ctx.numbered_lines(typed)
 
 
 def summary(ctx: Context, headline: str) -> None:
@@ -65,7 +102,7 @@ def summary(ctx: Context, headline: str) -> None:
             headline,
         ]
     for paragraph in paragraphs:
-        ctx.paragraph(paragraph)
+        ctx.numbered(paragraph)
 
 
 def recommendations(ctx: Context) -> None:
@@ -79,10 +116,10 @@ def recommendations(ctx: Context) -> None:
         f"note the progress made against the improvement plan as at {uk_date(ctx.as_of)}."
     ]
     board = body_name(ctx.plan.report.meeting)
-    ctx.paragraph(f"{board[0].upper()}{board[1:]} is asked to:")
+    ctx.numbered(f"{board[0].upper()}{board[1:]} is asked to:")
     for number, item in enumerate(items, start=1):
         paragraph = ctx.paragraph(f"{number})\t{item}")
         layout = paragraph.paragraph_format
-        layout.left_indent = Cm(1)
+        layout.left_indent = Cm(2.25)
         layout.first_line_indent = Cm(-1)
-        layout.tab_stops.add_tab_stop(Cm(1))
+        layout.tab_stops.add_tab_stop(Cm(2.25))

@@ -29,7 +29,7 @@ def measure_value(value: float | str | None, unit: str) -> str:
 def measures(ctx: Context) -> None:
     """A table of the Measures sheet, grouped by section in the order sections first appear."""
     ctx.heading("Performance measures")
-    ctx.paragraph(
+    ctx.numbered(
         "Direction of travel compares the current figure with the previous one, taking into "
         "account whether a higher or a lower figure is better."
     )

@@ -89,14 +89,14 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     """Headline, overdue and due-soon counts, the RAG table, the key and the chart."""
     plan, key = ctx.plan, ctx.plan.key
     ctx.heading("Progress summary")
-    ctx.paragraph(headline(plan))
+    ctx.numbered(headline(plan))
     overdue, soon = len(plan.overdue(ctx.as_of)), len(plan.due_soon(ctx.as_of))
     until = uk_date(plan.lookahead_until(ctx.as_of))
-    ctx.paragraph(
+    ctx.numbered(
         f"At {uk_date(ctx.as_of)}, {plural(overdue, 'action') if overdue else 'no actions'} "
         f"{_be(overdue)} overdue and {_some(soon)} {_be(soon)} due by {until}."
     )
-    ctx.paragraph("The table below shows the RAG ratings for actions in each section of the plan.")
+    ctx.numbered("The table below shows the RAG ratings for actions in each section of the plan.")
 
     rows = section_counts(plan)
     show_unknown = any(row.unknown for row in rows)
@@ -181,3 +181,31 @@ def _tint(colour: str, share: float = 0.28) -> str:
     except ValueError:
         return ""
     return "".join(f"{round(255 - (255 - c) * share):02X}" for c in channels)
+
+
+def progress_by_section(ctx: Context) -> None:
+    """ "Progress by section": each section's figures, lead and commentary as prose (seed 003
+    §4, seed 004 §2), when the Sections sheet has commentary to tell."""
+    plan = ctx.plan
+    sections = {section.name: section for section in plan.sections}
+    if not any(section.commentary.strip() for section in plan.sections):
+        return
+    ctx.heading("Progress by section")
+    late = {id(action) for action in plan.overdue(ctx.as_of)}
+    for row in section_counts(plan):
+        section = sections.get(row.section)
+        ctx.heading(ctx.clean_section(row.section) or NO_SECTION, 2)
+        counts = [
+            f"{row.counts.get(status.name, 0):,} {status.name}" for status in plan.key.statuses
+        ]
+        listed = f"{', '.join(counts[:-1])} and {counts[-1]}" if len(counts) > 1 else counts[0]
+        overdue = sum(1 for a in plan.actions_by_section().get(row.section, []) if id(a) in late)
+        lead = ctx.field_text("Sections", "Lead", section.lead).strip() if section else ""
+        ctx.numbered(
+            f"{plural(row.total, 'action')}: {listed}"
+            + (f"; {overdue:,} overdue" if overdue else "")
+            + "."
+            + (f" Section lead: {lead}." if lead else "")
+        )
+        if section is not None:
+            ctx.numbered_lines(ctx.field_text("Sections", "Commentary", section.commentary))

@@ -122,19 +122,44 @@ class ReportFields:
     mean each one are in rules.yaml under ``report_fields``.
     """
 
+    # In committee order (seeds 001 and 003), which is also the blank workbook's order.
     organisation: str = ""
     meeting: str = ""
+    agenda_item: str = ""
     meeting_date: dt.date | None = None
     title: str = ""
     report_of: str = ""
+    portfolio_holder: str = ""
     author: str = ""
     contact: str = ""
     classification: str = ""
+    access: str = ""  # "Public" or "Exempt"
+    exempt_paragraph: str = ""  # of Part 1 of Schedule 12A to the Local Government Act 1972
+    key_decision: str = ""
     wards: str = ""
+    purpose: str = ""
     summary: str = ""
     recommendations: tuple[str, ...] = ()
+    background: str = ""
+    key_issues: str = ""
+    options: str = ""
+    consultation: str = ""
+    financial_implications: str = ""
+    financial_officer: str = ""
+    financial_date: dt.date | None = None
+    legal_implications: str = ""
+    legal_officer: str = ""
+    legal_date: dt.date | None = None
+    equalities_implications: str = ""
+    equalities_officer: str = ""
+    equalities_date: dt.date | None = None
+    risk_implications: str = ""
+    risk_officer: str = ""
+    risk_date: dt.date | None = None
     next_steps: str = ""
     next_meeting_date: dt.date | None = None
+    background_papers: tuple[str, ...] = ()
+    appendices: tuple[str, ...] = ()
 
 
 def report_field_kinds() -> dict[str, str]:

@@ -176,7 +176,11 @@ READING_RULE_IDS = (
     "missing-optional-column",
     "error-value",
     "sheet-left-out",
+    "unknown-report-field",
 )
+#: Reading rules added after rules files were first written: a team's older copy without
+#: one gets the shipped rule, rather than being refused.
+_LATER_READING_RULE_IDS = ("unknown-report-field",)
 
 
 @dataclass(frozen=True)
@@ -677,6 +681,10 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
                 f"'{entry['id']}' is not a reading rule boardpack knows{hint}"
             )
         reading[entry["id"]] = register(_rule(entry), path)
+    if source.resolve() != default_rules_path().resolve():
+        for rule_id in _LATER_READING_RULE_IDS:
+            if rule_id not in reading:
+                reading[rule_id] = load_rules(default_rules_path()).reading[rule_id]
     missing = [rule_id for rule_id in READING_RULE_IDS if rule_id not in reading]
     if missing:
         raise BadRulesFile(
