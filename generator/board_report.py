@@ -16,7 +16,7 @@ from generator import __version__
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress
-from generator.errors import OutputError
+from generator.errors import Interrupted, OutputError
 from generator.findings import Finding, ValidationResult
 from generator.model.plan import Plan
 from generator.pipeline import check_workbook
@@ -75,7 +75,7 @@ def make_report(
 
     sources = _sources(previous)
     named_files = [Path(source) for source in sources if not _is_git(source)]
-    inputs = [path for path in (workbook, *named_files, template) if path is not None]
+    inputs = [p for p in (workbook, *named_files, template, rules.path) if p is not None]
     refuse_overwriting_input(output, *inputs)
     if output.suffix.lower() != ".docx":
         raise OutputError(f"{output}: the report is a Word file; name it with .docx")
@@ -146,7 +146,14 @@ def make_report(
     elif pdf:
         run.pdf = pdf_path_for(output)
         progress.phase(f"Converting to PDF: {run.pdf.name}")
-        convert_to_pdf(output, run.pdf)
+        try:
+            convert_to_pdf(output, run.pdf)
+        except KeyboardInterrupt:
+            # The .docx is already in place: say so, rather than "nothing was written".
+            raise Interrupted(
+                f"interrupted while making the PDF: the report was written to {output}; "
+                f"no PDF was written (run the command again for {run.pdf.name})"
+            ) from None
     return run
 
 

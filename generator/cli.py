@@ -6,12 +6,15 @@ message and exit code 2; nothing reaches the user as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -72,13 +75,35 @@ def fail(message: str) -> None:
     sys.exit(EXIT_COULD_NOT_RUN)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a CI job cancelled, a service stopped) as Ctrl+C while a command runs.
+
+    Python ends on SIGTERM without unwinding, leaving temporary files behind; as
+    KeyboardInterrupt it unwinds, so every half-written output is removed as on Ctrl+C.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def friendly_errors(command: F) -> F:
     """Turn the core's errors, and anything unforeseen, into one line and exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return command(*args, **kwargs)
         except BoardpackError as error:
             fail(str(error))
         except KeyboardInterrupt:
@@ -208,6 +233,8 @@ def validate(
 
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
+    if annotate is not None and rules_path is not None:
+        refuse_overwriting_input(annotate, rules_path)
     rules = load_rules(rules_path)
     progress = _progress(list(workbooks), quiet)
     try:
@@ -551,7 +578,9 @@ def send(
     if dry_run:
         _show_outgoing(outgoing, settings)
     elif eml is not None:
-        refuse_overwriting_input(eml, report, *(p for p in (pdf, workbook) if p))
+        refuse_overwriting_input(
+            eml, report, *(p for p in (pdf, workbook, body_file, rules_path) if p)
+        )
         write_eml(outgoing.message, eml, outgoing.bcc)
         click.echo(
             f"Wrote {eml}: an unsent draft to {plural(len(outgoing.envelope), 'recipient')}; "

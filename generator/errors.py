@@ -65,3 +65,7 @@ class SendError(BoardpackError):
 
 class NothingToCollect(BoardpackError):
     """The folder given to collect holds no returned workbooks."""
+
+
+class Interrupted(BoardpackError):
+    """Ctrl+C or a termination signal, with what had been written by then."""

@@ -8,6 +8,7 @@ dates the UK way, a frozen header row and a Guide sheet explaining the columns a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.common.a1 import column_letter
-from generator.common.atomic import write_atomically
+from generator.common.atomic import write_zip_atomically
 from generator.errors import OutputError
 from generator.schema.fields import ACTIONS, MEASURES, REPORT, SECTIONS, report_field_kinds
 from generator.schema.rules import Rules
@@ -119,12 +120,13 @@ def write_blank_workbook(path: Path, rules: Rules) -> None:
     """Write a new plan workbook to ``path``; an existing file is never overwritten."""
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"{path}: a new plan must be an .xlsx file; give a name ending .xlsx")
-    if path.exists():
+    if os.path.lexists(path):  # a dangling link too: writing there would follow it
         raise OutputError(
             f"{path}: already exists; boardpack init never overwrites a file, so choose a new name"
         )
     workbook = build_blank_workbook(rules)
-    write_atomically(path, lambda temp: workbook.save(temp))
+    # Exclusive: a file (or a dangling link) that appears meanwhile is never replaced.
+    write_zip_atomically(path, workbook.save, exclusive=True)
 
 
 def _write_headers(sheet: Worksheet, columns: Sequence[tuple[str, str]]) -> None:

@@ -21,7 +21,10 @@ RUNNING_AS_ROOT = os.geteuid() == 0
 
 def _failing_save(self: openpyxl.Workbook, filename: str | os.PathLike[str]) -> None:
     """Write the start of a workbook, then fail as a full disk does."""
-    Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    if isinstance(filename, (str, os.PathLike)):
+        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    else:
+        filename.write(b"PK\x03\x04 half a workbook")
     raise OSError(28, "No space left on device")
 
 

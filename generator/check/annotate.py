@@ -26,7 +26,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.common.a1 import column_number
-from generator.common.atomic import refuse_overwriting_input, write_atomically
+from generator.common.atomic import refuse_overwriting_input, write_zip_atomically
 from generator.common.files import read_bytes_or_raise
 from generator.common.xmltext import xml_safe
 from generator.errors import OutputError, UnreadableWorkbook
@@ -73,7 +73,7 @@ def annotate_workbook(source: Path, destination: Path, findings: Sequence[Findin
         _mark(cell, cell_findings)
 
     _add_findings_sheet(workbook, findings, located={f for fs in by_cell.values() for f in fs})
-    write_atomically(destination, workbook.save)
+    write_zip_atomically(destination, workbook.save)
     return len(by_cell)
 
 

@@ -7,10 +7,13 @@ temporary file in the destination's own folder and is then moved into place with
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from generator.errors import OutputError
 
@@ -58,11 +61,13 @@ def _mode_for(destination: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(destination: Path) -> Iterator[Path]:
+def atomic_path(destination: Path, *, exclusive: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``destination``; move it into place only on success.
 
     If writing fails part-way (a full disk, a lost network drive), the temporary file is
-    removed and any earlier file at ``destination`` is left exactly as it was.
+    removed and any earlier file at ``destination`` is left exactly as it was. With
+    ``exclusive``, the file is put in place only if nothing has that name by then (not even
+    a dangling link): a file created meanwhile is never replaced.
     """
     folder = _check_destination(destination)
     try:
@@ -83,7 +88,15 @@ def atomic_path(destination: Path) -> Iterator[Path]:
             ) from None
         try:
             os.chmod(temp, _mode_for(destination))
-            os.replace(temp, destination)
+            if exclusive:
+                _place_exclusively(temp, destination)
+            else:
+                os.replace(temp, destination)
+        except FileExistsError:
+            raise OutputError(
+                f"{destination}: already exists; boardpack never overwrites it, "
+                "so choose a new name"
+            ) from None
         except OSError as error:
             raise OutputError(
                 f"{destination}: cannot replace the file ({error.strerror}); "
@@ -92,6 +105,47 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+def _place_exclusively(temp: Path, destination: Path) -> None:
+    """Give ``temp`` the name ``destination`` unless that name is taken, in one step.
+
+    A hard link fails if the name exists (a dangling symlink included), where a rename
+    would replace it. File systems without hard links get an exclusive create and a copy.
+    """
+    try:
+        os.link(temp, destination)
+    except FileExistsError:
+        raise
+    except OSError:
+        with temp.open("rb") as source, open(destination, "xb") as target:
+            shutil.copyfileobj(source, target)
+
+
+def write_zip_atomically(
+    destination: Path, save: Callable[[IO[bytes]], None], *, exclusive: bool = False
+) -> None:
+    """Write a zip package that ``save`` makes (openpyxl's ``Workbook.save``) through memory.
+
+    zipfile writing straight to a file that fills up leaves a ZipFile behind whose destructor
+    tries again and prints "Exception ignored in ZipFile.__del__" after the one-line message;
+    built in memory, the only write that can fail is ours.
+    """
+
+    from lxml.etree import SerialisationError
+
+    def write(temp: Path) -> None:
+        buffer = io.BytesIO()
+        try:
+            save(buffer)
+        except SerialisationError as error:
+            # openpyxl spools each sheet through a temporary file with lxml, which reports
+            # a full temporary folder as "IO_ENOSPC" rather than as an OSError.
+            raise OSError(f"no room for a temporary file: {error}") from None
+        temp.write_bytes(buffer.getvalue())
+
+    with atomic_path(destination, exclusive=exclusive) as temp:
+        write(temp)
 
 
 def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:

@@ -36,7 +36,7 @@ from generator.common.atomic import write_bytes_atomically
 from generator.common.files import read_bytes_or_raise
 from generator.common.sizes import MB, format_size
 from generator.common.ukdates import uk_date
-from generator.errors import SendError
+from generator.errors import Interrupted, SendError
 from generator.model.plan import Recipient, ReportFields
 
 SECURITY_CHOICES = ("starttls", "ssl", "none")
@@ -718,6 +718,15 @@ def _deliver(
     except SendError:
         smtp.close()
         raise
+    except KeyboardInterrupt:
+        smtp.close()
+        if stage.now == "confirm":
+            raise Interrupted(
+                f"interrupted after the whole message went to {server} but before it confirmed "
+                "it, so it may or may not have been delivered; ask a recipient or your mail "
+                "administrator before sending it again"
+            ) from None
+        raise Interrupted(f"interrupted; {_NOTHING_SENT}") from None
     except Exception as error:
         smtp.close()
         raise _failure(error, settings, stage, watchdog) from None

@@ -9,11 +9,13 @@ give byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
@@ -197,6 +199,30 @@ def find_soffice() -> str | None:
     return str(mac) if mac.exists() else None
 
 
+def _run_to_the_end(command: list[str], timeout: int, env: dict[str, str]) -> None:
+    """Run LibreOffice in its own process group, and never leave it behind.
+
+    Its own group, so a Ctrl+C at the terminal reaches boardpack alone; then whatever stops
+    the wait (a timeout, Ctrl+C, a termination signal) ends LibreOffice and all it started
+    before its private profile folder is removed.
+    """
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def convert_to_pdf(docx_path: Path, pdf_path: Path, *, timeout: int = PDF_TIMEOUT_SECONDS) -> None:
     """Convert with LibreOffice headless, in a private profile, then move the PDF into place."""
     soffice = find_soffice()
@@ -217,13 +243,9 @@ def convert_to_pdf(docx_path: Path, pdf_path: Path, *, timeout: int = PDF_TIMEOU
             str(docx_path.resolve()),
         ]
         try:
-            subprocess.run(
-                command,
-                check=False,
-                capture_output=True,
-                timeout=timeout,
-                env={**os.environ, "HOME": str(folder)},
-            )
+            # Its temporary files too go in the private folder, removed whatever happens.
+            private = {"HOME": str(folder), "TMPDIR": str(folder), "TMP": str(folder)}
+            _run_to_the_end(command, timeout, {**os.environ, **private})
         except subprocess.TimeoutExpired:
             raise OutputError(
                 f"{pdf_path}: LibreOffice did not finish converting within {timeout} seconds"
