@@ -21,7 +21,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.common.a1 import column_letter
 from generator.common.atomic import write_zip_atomically
 from generator.errors import OutputError
-from generator.schema.fields import ACTIONS, MEASURES, REPORT, SECTIONS, report_field_kinds
+from generator.schema.fields import (
+    ACTIONS,
+    LEAD_EMAIL,
+    MEASURES,
+    REPORT,
+    SECTIONS,
+    report_field_kinds,
+)
 from generator.schema.rules import Rules
 from generator.schema.status import StatusKey
 
@@ -69,6 +76,8 @@ GUIDE_TEXT = {
     "Amber and Red.",
     ACTIONS.evidence_of_impact.name: "How you know the action is making a difference.",
     ACTIONS.last_updated.name: "When the row was last brought up to date.",
+    LEAD_EMAIL.name: "The lead's email address, if the Distribution sheet does not list them "
+    "(boardpack chase emails each lead for their update).",
 }
 
 

@@ -256,3 +256,27 @@ def test_leads_that_fold_to_one_name_get_distinct_files() -> None:
         "SIAN-JONES-3",
         "Sian-Jones-2-2",
     ]
+
+
+def test_an_email_column_in_the_actions_sheet_gives_addresses(plan: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(plan)
+    sheet = book["Actions"]
+    sheet["M3"] = "Email"  # an alias of the optional Lead email column
+    sheet["M11"] = "con.lead@council.example"  # QP-07, Con, not on the Distribution sheet
+    sheet["M4"] = "hos@council.example"  # QP-01 and QP-02: Head of Service, two addresses
+    sheet["M5"] = "head.of.service@council.example"
+    sheet["M9"] = "not an address"  # QP-05, Siân Jones
+    book.save(plan)
+    folder = tmp_path / "chase"
+    result = chase(plan, folder)
+    to = {
+        stem: parsed((folder / f"{stem}.eml").read_bytes())["To"] for stem, _ in LEAD_FILES.values()
+    }
+    assert str(to["Con-lead"]) == "Con <con.lead@council.example>"
+    assert to["Head-of-Service"] is None and to["Sian-Jones"] is None
+    assert str(to["Sian-Jones-2"]) == "Sian Jones <s.jones@council.example>"  # Distribution
+    assert (
+        "No email address for Head of Service (different addresses for them in the Lead "
+        "email column)" in result.stdout
+    )
+    assert '"not an address" is not a valid email address' in result.stdout

@@ -17,9 +17,10 @@ from generator.schema.rules import Rules, load_rules
 
 RULES = load_rules()
 
-# The default layout as SPEC.md gives it (Actions's columns are conftest's ACTION_HEADERS).
+# The default layout as SPEC.md gives it (Actions's columns are conftest's ACTION_HEADERS),
+# with the optional Lead email column issue 13 adds for chase.
 SPEC_SHEETS = {
-    "Actions": ACTION_HEADERS,
+    "Actions": [*ACTION_HEADERS, "Lead email"],
     "Sections": ["Section", "Lead", "Commentary"],
     "Report": ["Field", "Value"],
     "Measures": ["Measure", "Section", "Unit", "Target", "Previous", "Current", "Better",

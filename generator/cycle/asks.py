@@ -17,12 +17,12 @@ from email.headerregistry import Address
 from generator.common.matching import fold
 from generator.common.ukdates import duration, uk_date
 from generator.cycle.filenames import distinct_stems
-from generator.deliver.mailer import make_address
+from generator.deliver.mailer import distribution_addresses, make_address, parse_address
 from generator.errors import SendError
 from generator.findings import Finding
 from generator.model.plan import Action, Plan, Recipient
 from generator.pipeline import CheckedWorkbook
-from generator.schema.fields import ACTIONS
+from generator.schema.fields import ACTIONS, LEAD_EMAIL
 from generator.schema.rules import AS_OF, Rules
 
 
@@ -105,8 +105,11 @@ def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
         LeadRequest(lead=spelling[key], asks=by_lead[key], stem=stem)
         for key, stem in zip(leads, distinct_stems(spelling[key] for key in leads))
     ]
-    for request in requests:
-        request.address, request.address_note = lead_address(request.lead, plan.distribution)
+    typed = _typed_addresses(checked)
+    for key, request in zip(leads, requests):
+        request.address, request.address_note = lead_address(
+            request.lead, plan.distribution, typed.get(key, [])
+        )
     return Requests(
         requests=requests,
         until=until,
@@ -161,29 +164,47 @@ def _meeting(plan: Plan, until: dt.date) -> str:
     return f"{uk_date(until)} (six weeks ahead)"
 
 
-def lead_address(lead: str, distribution: Sequence[Recipient]) -> tuple[Address | None, str]:
-    """The lead's address from the Distribution sheet, or None and the reason.
+def _typed_addresses(checked: CheckedWorkbook) -> dict[str, list[str]]:
+    """Folded lead -> the addresses typed on their rows in the optional Lead email column."""
+    parsed = checked.validated.sheets[ACTIONS.sheet].values
+    emails, leads = parsed.get(LEAD_EMAIL.name), parsed.get(ACTIONS.lead.name)
+    typed: dict[str, list[str]] = defaultdict(list)
+    if emails is None or leads is None:
+        return typed
+    for lead, email in zip(leads, emails):
+        if isinstance(lead, str) and isinstance(email, str) and email.strip():
+            typed[fold(lead)].append(email.strip())
+    return typed
 
-    The lead is matched by name, folded ("J. O'Brien" is "J O'Brien"); plans often name a
-    lead by job title, so a Role held by exactly one person matches too. Nothing looser: two
-    candidates, or an address that is not valid, give no address rather than a guess.
+
+def lead_address(
+    lead: str, distribution: Sequence[Recipient], typed: Sequence[str] = ()
+) -> tuple[Address | None, str]:
+    """The lead's address, or None and the reason.
+
+    An address typed on the lead's rows (the optional Lead email column) comes first; then
+    the Distribution sheet, matched by name, folded ("J. O'Brien" is "J O'Brien"), and, as
+    plans often name a lead by job title, by a Role held by exactly one person. Nothing
+    looser: two candidates, or an address that is not valid, give no address, not a guess.
     """
     key = fold(lead)
     by_name = [r for r in distribution if fold(r.name) == key and r.email.strip()]
     by_role = [r for r in distribution if fold(r.role) == key and r.email.strip()]
-    for matches in (by_name, by_role):
-        addresses = {r.email.strip().lower() for r in matches}
-        if len(addresses) > 1:
-            return None, (
-                f"{len(addresses)} different addresses match {lead} in the Distribution sheet"
-            )
-        if matches:
-            try:
-                name = _one_line(matches[0].name) or _one_line(lead)
-                return make_address(name, matches[0].email.strip(), "Distribution"), ""
-            except SendError as error:
-                return None, str(error)
-    return None, "not found in the Distribution sheet by name or role"
+    try:
+        found = [parse_address(text, LEAD_EMAIL.name) for text in typed]
+        if found:
+            found = [make_address(_one_line(lead), a.addr_spec, LEAD_EMAIL.name) for a in found]
+            where = f"the {LEAD_EMAIL.name} column"
+        else:
+            found, _ = distribution_addresses(by_name or by_role)
+            where = "the Distribution sheet"
+    except SendError as error:
+        return None, str(error)
+    if len({address.addr_spec.lower() for address in found}) > 1:
+        return None, f"different addresses for them in {where}"
+    if not found:
+        return None, "not found in the Distribution sheet by name or role"
+    return found[0], ""
 
 
 def _one_line(text: str) -> str:

@@ -105,6 +105,9 @@ class ReportSheet(_Binding):
 
 
 ACTIONS = ActionsSheet()
+#: An optional Actions column that only chase reads: a lead's address, for plans whose
+#: Distribution sheet does not list every lead. Not bound, so a rules file may leave it out.
+LEAD_EMAIL = Column("Lead email")
 SECTIONS = SectionsSheet()
 MEASURES = MeasuresSheet()
 DISTRIBUTION = DistributionSheet()
