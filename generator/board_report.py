@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.common.atomic import refuse_overwriting_input
+from generator.common.files import pdf_path_for
 from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import Interrupted, OutputError
@@ -41,10 +42,6 @@ class ReportRun:
     @property
     def blocked(self) -> bool:
         return self.written is None
-
-
-def pdf_path_for(output: Path) -> Path:
-    return output.with_suffix(".pdf")
 
 
 #: Earlier boards needed before the report shows the plan over time: with one, the changes

@@ -96,6 +96,51 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+#: Where each of the core's settings is given on this command line (``BoardpackError.settings``).
+_OPTIONS = {
+    "host": "--smtp-host",
+    "port": "--smtp-port",
+    "user": "--smtp-user",
+    "security": "--security",
+    "cafile": "--cafile",
+    "timeout": "--timeout",
+    "sender": "--from",
+    "to": "--to",
+    "cc": "--cc",
+    "bcc": "--bcc",
+    "distribution": "--workbook",
+}
+#: Settings that can come from the environment instead: BOARDPACK_SMTP_<NAME>.
+SMTP_ENVIRONMENT = {
+    "host": "HOST",
+    "port": "PORT",
+    "user": "USER",
+    "security": "SECURITY",
+    "cafile": "CAFILE",
+    "timeout": "TIMEOUT",
+    "sender": "FROM",
+}
+SMTP_PREFIX = "BOARDPACK_SMTP_"
+PASSWORD_VARIABLE = SMTP_PREFIX + "PASSWORD"
+
+
+def with_options(error: BoardpackError) -> str:
+    """The core's message, with the options (and variables) that set what it is about."""
+    message = str(error)
+    if "max_size" in error.settings:
+        return f"{message}; if the workbook is genuine, raise the limit with --max-size"
+    if len(error.settings) == 1:  # one setting: its option and its variable
+        (setting,) = error.settings
+        variable = SMTP_PREFIX + SMTP_ENVIRONMENT[setting] if setting in SMTP_ENVIRONMENT else ""
+        places = [_OPTIONS.get(setting, ""), variable]
+    else:  # several: their options, which --help ties to their variables
+        places = [_OPTIONS.get(setting, "") for setting in error.settings]
+    places += [PASSWORD_VARIABLE] if "password" in error.settings else []
+    named = [place for place in places if place]
+    joiner = " or " if len(error.settings) == 1 else ", "
+    return f"{message} ({joiner.join(named)})" if named else message
+
+
 def friendly_errors(command: F) -> F:
     """Turn the core's errors, and anything unforeseen, into one line and exit code 2."""
 
@@ -105,7 +150,7 @@ def friendly_errors(command: F) -> F:
             with _terminate_as_interrupt():
                 return command(*args, **kwargs)
         except BoardpackError as error:
-            fail(str(error))
+            fail(with_options(error))
         except KeyboardInterrupt:
             fail("interrupted; nothing was written")
         except MemoryError:
@@ -243,8 +288,8 @@ def validate(
         )
     finally:
         progress.done()
-    for message in problems:
-        click.echo(f"boardpack: {one_line(message)}", err=True)
+    for problem in problems:
+        click.echo(f"boardpack: {one_line(with_options(problem))}", err=True)
     if checked or output_format != "text":
         click.echo(render(result, output_format, colour=_colour_wanted(), strict=strict), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -540,14 +585,14 @@ def send(
     from generator.deliver.mailer import compose, send_message, smtp_settings, write_eml
 
     settings = smtp_settings(
-        os.environ,
-        host=smtp_host,
-        port=smtp_port,
-        user=smtp_user,
-        sender=sender,
-        security=security,
-        cafile=cafile,
-        timeout=timeout,
+        host=_or_environment(smtp_host, "host"),
+        port=_or_environment(smtp_port, "port"),
+        user=_or_environment(smtp_user, "user"),
+        sender=_or_environment(sender, "sender"),
+        security=_or_environment(security, "security"),
+        cafile=_or_environment(cafile, "cafile"),
+        timeout=_or_environment(timeout, "timeout"),
+        password=os.environ.get(PASSWORD_VARIABLE, ""),
     )
     fields, distribution, problems = _send_inputs(workbook, rules_path, replaced=bool(to))
     if problems:
@@ -573,6 +618,12 @@ def send(
         sender=settings.sender,
         draft=eml is not None and not dry_run,
     )
+    if outgoing.stale_pdf is not None:
+        click.echo(
+            f"Warning: {outgoing.stale_pdf.name} is older than {report.name}, so it is not "
+            f"attached; give --pdf {outgoing.stale_pdf} to attach it anyway",
+            err=True,
+        )
     for warning in outgoing.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if dry_run:
@@ -591,6 +642,13 @@ def send(
             settings = replace(settings, password=_ask_password(settings.user))
         sent = send_message(outgoing.message, settings, outgoing.envelope)
         click.echo(f"Sent to {plural(len(sent.accepted), 'recipient')} via {sent.server}.")
+
+
+def _or_environment(option: str | Path | None, setting: str) -> str | None:
+    """An option given wins over its BOARDPACK_SMTP_* variable (the password is never one)."""
+    if option is not None:
+        return str(option)
+    return os.environ.get(SMTP_PREFIX + SMTP_ENVIRONMENT[setting])
 
 
 def _send_inputs(
@@ -614,8 +672,6 @@ def _interactive() -> bool:
 def _ask_password(user: str) -> str:
     """A hidden prompt on a terminal; in CI, a message saying where the password goes."""
     if not _interactive():
-        from generator.deliver.mailer import PASSWORD_VARIABLE
-
         raise SendError(
             f"no password for {user}: set {PASSWORD_VARIABLE} "
             "(it is never taken as an option, so it cannot leak into shell history)"

@@ -6,9 +6,19 @@ Each message says what is wrong and, where it helps, what to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class BoardpackError(Exception):
-    """A problem that stops boardpack from running at all (exit code 2)."""
+    """A problem that stops boardpack from running at all (exit code 2).
+
+    ``settings`` names the inputs at fault by their keyword names ("host", "max_size"), so
+    a front end can say where each is set; the message itself never names an option.
+    """
+
+    def __init__(self, message: str, *, settings: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.settings = tuple(settings)
 
 
 class UnreadableWorkbook(BoardpackError):
@@ -37,6 +47,14 @@ class DamagedWorkbook(UnreadableWorkbook):
 
 class UnsafeWorkbook(UnreadableWorkbook):
     """The file would be unsafe to read: too large unpacked, a zip bomb, XML entity tricks."""
+
+
+class WorkbookTooLarge(UnsafeWorkbook):
+    """The workbook unpacks to more than the size limit, which ``limit`` gives in bytes."""
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message, settings=("max_size",))
+        self.limit = limit
 
 
 class MissingSheet(BoardpackError):

@@ -140,16 +140,16 @@ def check_workbooks(
     as_of: dt.date,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress = NO_PROGRESS,
-) -> tuple[list[CheckedWorkbook], ValidationResult, list[str]]:
+) -> tuple[list[CheckedWorkbook], ValidationResult, list[BoardpackError]]:
     """Check several workbooks; one that cannot be read is a message, not the end of the run."""
     checked: list[CheckedWorkbook] = []
     combined = ValidationResult()
-    problems: list[str] = []
+    problems: list[BoardpackError] = []
     for path in paths:
         try:
             result = check_workbook(path, rules, as_of, limits=limits, progress=progress)
         except BoardpackError as error:
-            problems.append(str(error))
+            problems.append(error)
             continue
         combined.files.append(str(path))
         checked.append(result)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import action_row, write_plan
 
+from generator.common.sizes import KB
+from generator.errors import WorkbookTooLarge
 from generator.findings import FINDING_KEYS
+from generator.read.guard import DEFAULT_LIMITS, inspect_workbook_file
 
 
 def test_clean_workbook_exits_0(tmp_path: Path, run_cli) -> None:
@@ -98,3 +102,18 @@ def test_junit_and_annotate_from_the_command_line(tmp_path: Path, run_cli) -> No
     assert suite is not None and suite.get("failures") == "1"
     cell = openpyxl.load_workbook(copy)["Actions"]["H2"]
     assert cell.value == "31/02/2027" and "impossible-date" in cell.comment.text
+
+
+def test_a_workbook_over_max_size_is_refused_and_the_cli_says_how_to_raise_it(
+    tmp_path: Path, run_cli
+) -> None:
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row()])
+    with pytest.raises(WorkbookTooLarge) as caught:
+        inspect_workbook_file(plan, DEFAULT_LIMITS.with_max_size(KB))
+    assert caught.value.limit == KB and "--" not in str(caught.value)
+    result = run_cli("validate", str(plan), "--max-size", "1KB")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"boardpack: {caught.value}; if the workbook is genuine, raise the limit with --max-size\n"
+    )
+    assert run_cli("validate", str(plan), "--max-size", "2MB").returncode == 0

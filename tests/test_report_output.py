@@ -32,7 +32,7 @@ def test_pdf_without_libreoffice_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(output_module, "find_soffice", lambda: None)
-    with pytest.raises(OutputError, match="--pdf needs LibreOffice: install it"):
+    with pytest.raises(OutputError, match="making a PDF needs LibreOffice: install it"):
         convert_to_pdf(tmp_path / "report.docx", tmp_path / "report.pdf")
 
 

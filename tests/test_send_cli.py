@@ -155,6 +155,34 @@ def test_a_wrong_password_fails_in_one_line_without_printing_it(
     assert PASSWORD not in result.output and wrong not in result.output
 
 
+def test_options_win_over_the_environment(report_docx: Path) -> None:
+    args = ["send", str(report_docx), "--to", "jane@council.example", "--dry-run"]
+    environment = {"HOST": "smtp.env.example", "PORT": "2525", "USER": "env-user"}
+    result = run([*args, "--smtp-host", "smtp.option.example"], 0, SECURITY="ssl", **environment)
+    assert "Server:  smtp.option.example:2525 (ssl, as env-user)" in result.stdout.splitlines()
+
+
+def test_a_wrong_setting_names_its_option_and_variable(report_docx: Path) -> None:
+    args = ["send", str(report_docx), "--to", "jane@council.example", "--dry-run"]
+    result = run(args, 2, PORT="smtp")
+    assert result.stderr.strip() == (
+        'boardpack: "smtp" is not a positive number; check the port '
+        "(--smtp-port or BOARDPACK_SMTP_PORT)"
+    )
+
+
+def test_a_stale_pdf_is_left_out_saying_how_to_attach_it(report_docx: Path) -> None:
+    pdf = report_docx.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.7 last month")
+    when = report_docx.stat().st_mtime - 3600
+    os.utime(pdf, (when, when))
+    result = run(["send", str(report_docx), "--to", "jane@council.example", "--dry-run"], 0)
+    assert result.stderr.startswith(
+        "Warning: board-report.pdf is older than board-report.docx, so it is not attached; "
+        f"give --pdf {pdf} to attach it anyway"
+    )
+
+
 def test_without_a_password_or_a_terminal_it_says_where_the_password_goes(
     plain_auth_server: Server, report_docx: Path
 ) -> None:
@@ -210,7 +238,7 @@ def test_connection_refused_says_what_to_check(closed_port: int, report_docx: Pa
     result = run(["send", str(report_docx), "--to", "jane@council.example", *via(closed_port)], 2)
     assert result.stderr == (
         f"boardpack: could not connect to {LOOPBACK}:{closed_port} (connection refused); "
-        "check --smtp-host and --smtp-port\n"
+        "check the server name and port (--smtp-host, --smtp-port)\n"
     )
 
 
@@ -221,7 +249,10 @@ def test_security_none_to_another_machine_is_refused_before_connecting(
     args = ["send", str(report_docx), "--to", "jane@council.example", "--from", USER]
     args += ["--smtp-host", "192.0.2.25", "--security", "none"]
     result = run(args, 2)
-    assert "--security none" in result.stderr and "192.0.2.25" in result.stderr
+    assert result.stderr.startswith("boardpack: security none sends the password and the report")
+    assert (
+        "192.0.2.25" in result.stderr and "(--security or BOARDPACK_SMTP_SECURITY)" in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Reading a whole input file, or saying in one line why it cannot be read."""
+"""Files: reading an input whole (or saying in one line why not), and the PDF's name."""
 
 from __future__ import annotations
 
@@ -34,3 +34,8 @@ def read_text_or_raise(path: Path, error: type[BoardpackError], what: str = "fil
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text; save it as UTF-8 and try again") from None
+
+
+def pdf_path_for(report: Path) -> Path:
+    """The PDF made from a report, and looked for when it is sent: beside it, named .pdf."""
+    return report.with_suffix(".pdf")

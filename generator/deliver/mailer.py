@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.common.atomic import write_bytes_atomically
-from generator.common.files import read_bytes_or_raise
+from generator.common.files import pdf_path_for, read_bytes_or_raise
 from generator.common.sizes import MB, format_size
 from generator.common.ukdates import uk_date
 from generator.errors import Interrupted, SendError
@@ -44,9 +44,9 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 30.0
 # Microsoft 365 and Outlook.com refuse messages over 20 MB by default, and most others are near.
 SIZE_LIMIT = 20 * MB
-ENV_PREFIX = "BOARDPACK_SMTP_"
-PASSWORD_VARIABLE = ENV_PREFIX + "PASSWORD"
-NO_RECIPIENTS = "no recipients: give --to, or --workbook with a Distribution sheet"
+NO_RECIPIENTS = "no recipients: give addresses to send to, or a Distribution list"
+#: The settings an address given for each header comes from (see ``BoardpackError.settings``).
+_SETTING_OF = {"To": "to", "Cc": "cc", "Bcc": "bcc", "From": "sender"}
 
 MIME_TYPES = {
     ".docx": ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document"),
@@ -66,7 +66,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """Where and how to send: from options first, then ``BOARDPACK_SMTP_*`` variables."""
+    """Where and how to send, checked by ``smtp_settings``."""
 
     host: str = ""
     port: int = DEFAULT_PORTS["starttls"]
@@ -118,61 +118,63 @@ class RecipientsRefused(SendError):
 
 
 def smtp_settings(
-    environ: Mapping[str, str],
     *,
     host: str | None = None,
     port: str | int | None = None,
     user: str | None = None,
     sender: str | None = None,
     security: str | None = None,
-    cafile: Path | None = None,
+    cafile: str | Path | None = None,
     timeout: str | float | None = None,
     password: str | None = None,
 ) -> SmtpSettings:
-    """Combine options with ``BOARDPACK_SMTP_*`` variables; options win.
+    """Check the settings as typed (text or numbers) and fill in the defaults.
 
-    The password comes only from ``password`` (a prompt) or ``BOARDPACK_SMTP_PASSWORD``.
-    Without a sender, a login that is an email address is used as the sender.
-    ``--security none`` is refused here, before anything connects, unless the host is loopback.
+    Without a sender, a login that is an email address is used as the sender. Security
+    "none" is refused here, before anything connects, unless the host is loopback.
     """
 
-    def pick(option: object, name: str) -> str:
-        if option is not None:
-            return str(option).strip()
-        return environ.get(ENV_PREFIX + name, "").strip()
+    def text(value: object) -> str:
+        return "" if value is None else str(value).strip()
 
-    chosen_security = pick(security, "SECURITY").lower() or "starttls"
+    chosen_security = text(security).lower() or "starttls"
     if chosen_security not in SECURITY_CHOICES:
         raise SendError(
-            f"{_quote(chosen_security)} is not a kind of --security ({ENV_PREFIX}SECURITY): "
-            "use starttls, ssl or none"
+            f"{_quote(chosen_security)} is not a kind of connection security: "
+            "use starttls, ssl or none",
+            settings=("security",),
         )
-    chosen_host = pick(host, "HOST")
+    chosen_host = text(host)
     if _CONTROL.search(chosen_host) or " " in chosen_host:
-        raise SendError(f"{_quote(chosen_host)} is not a mail server name; check --smtp-host")
+        raise SendError(
+            f"{_quote(chosen_host)} is not a mail server name; check the server name",
+            settings=("host",),
+        )
     if chosen_security == "none" and chosen_host and not is_loopback(chosen_host):
         raise SendError(
-            f"--security none sends the password and the report unencrypted, so it is only "
-            f"allowed to this computer (localhost), not {chosen_host}; use starttls or ssl"
+            "security none sends the password and the report unencrypted, so it is only "
+            f"allowed to this computer (localhost), not {chosen_host}; use starttls or ssl",
+            settings=("security",),
         )
-    port_text = pick(port, "PORT")
-    chosen_port = _positive_number(port_text, "--smtp-port", ENV_PREFIX + "PORT")
+    port_text = text(port)
+    chosen_port = _positive_number(port_text, "port")
     if chosen_port is not None and (chosen_port != int(chosen_port) or chosen_port > 65535):
-        raise SendError(f"{port_text} is not a port number (1 to 65535); check --smtp-port")
-    timeout_text = pick(timeout, "TIMEOUT")
-    chosen_timeout = _positive_number(timeout_text, "--timeout", ENV_PREFIX + "TIMEOUT")
-    cafile_text = pick(cafile, "CAFILE")
-    chosen_user = pick(user, "USER")
+        raise SendError(
+            f"{port_text} is not a port number (1 to 65535); check the port", settings=("port",)
+        )
+    chosen_timeout = _positive_number(text(timeout), "timeout")
+    cafile_text = text(cafile)
+    chosen_user = text(user)
     # Most council mail logins are the mailbox's own address, which is then the natural sender.
     login_is_address = _ADDR_SPEC.fullmatch(chosen_user) is not None
-    chosen_sender = pick(sender, "FROM") or (chosen_user if login_is_address else "")
+    chosen_sender = text(sender) or (chosen_user if login_is_address else "")
     if chosen_sender:
-        parse_address(chosen_sender, "--from")
+        parse_address(chosen_sender, "From")
     return SmtpSettings(
         host=chosen_host,
         port=int(chosen_port) if chosen_port else DEFAULT_PORTS[chosen_security],
         user=chosen_user,
-        password=password if password is not None else environ.get(PASSWORD_VARIABLE, ""),
+        password=password or "",
         security=chosen_security,
         timeout=chosen_timeout or DEFAULT_TIMEOUT,
         sender=chosen_sender,
@@ -190,7 +192,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _positive_number(text: str, option: str, variable: str) -> float | None:
+def _positive_number(text: str, setting: str) -> float | None:
     if not text:
         return None
     try:
@@ -198,7 +200,9 @@ def _positive_number(text: str, option: str, variable: str) -> float | None:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
-        raise SendError(f"{_quote(text)} is not a positive number; check {option} or {variable}")
+        raise SendError(
+            f"{_quote(text)} is not a positive number; check the {setting}", settings=(setting,)
+        )
     return value
 
 
@@ -209,10 +213,13 @@ def _positive_number(text: str, option: str, variable: str) -> float | None:
 def parse_address(text: str, where: str) -> Address:
     """Read ``a@x.org`` or ``Jane Smith <a@x.org>``; refuse anything that could inject a header.
 
-    ``where`` names the source (``--to``, ``Distribution``) for the message.
+    ``where`` names the source ("To", "From", "Distribution") for the message.
     """
     if _CONTROL.search(text):
-        raise SendError(f"{where}: {_quote(text)} contains a line break or control character")
+        raise SendError(
+            f"{where}: {_quote(text)} contains a line break or control character",
+            settings=_settings_for(where),
+        )
     text = text.strip()
     match = _NAME_AND_ADDRESS.fullmatch(text)
     name, addr = (match["name"].strip().strip('"'), match["addr"].strip()) if match else ("", text)
@@ -221,19 +228,32 @@ def parse_address(text: str, where: str) -> Address:
 
 def make_address(name: str, addr: str, where: str) -> Address:
     """An Address from a display name and an addr-spec, both checked."""
+    settings = _settings_for(where)
     for part in (addr, name):
         if _CONTROL.search(part):
-            raise SendError(f"{where}: {_quote(part)} contains a line break or control character")
+            raise SendError(
+                f"{where}: {_quote(part)} contains a line break or control character",
+                settings=settings,
+            )
     if not addr:
-        raise SendError(f"{where}: {_quote(name)} has no email address")
+        raise SendError(f"{where}: {_quote(name)} has no email address", settings=settings)
     if not _ADDR_SPEC.fullmatch(addr) or len(addr) > 254:
-        one_each = "put one address per row" if where == "Distribution" else "give one per option"
+        one_each = "put one address per row" if where == "Distribution" else "give one at a time"
         hint = f"; {one_each}" if re.search("[,;]", addr) else ""
-        raise SendError(f"{where}: {_quote(addr)} is not a valid email address{hint}")
+        raise SendError(
+            f"{where}: {_quote(addr)} is not a valid email address{hint}", settings=settings
+        )
     try:
         return Address(display_name=name, addr_spec=addr)
     except (ValueError, IndexError) as error:  # the regex should already have caught these
-        raise SendError(f"{where}: {_quote(addr)} is not a valid email address") from error
+        raise SendError(
+            f"{where}: {_quote(addr)} is not a valid email address", settings=settings
+        ) from error
+
+
+def _settings_for(where: str) -> tuple[str, ...]:
+    setting = _SETTING_OF.get(where)
+    return (setting,) if setting else ()
 
 
 def distribution_addresses(recipients: Iterable[Recipient]) -> tuple[list[Address], list[str]]:
@@ -376,21 +396,16 @@ def read_attachment(path: Path) -> Attachment:
     return Attachment(path.name, data, maintype, subtype)
 
 
-def pdf_beside(report_path: Path) -> tuple[Path | None, str]:
-    """The PDF next to the report (same name, .pdf), and a warning if it looks out of date."""
-    pdf = report_path.with_suffix(".pdf")
+def pdf_beside(report_path: Path) -> tuple[Path | None, Path | None]:
+    """The PDF made beside the report, to attach, or the one left out because it is older."""
+    pdf = pdf_path_for(report_path)
     if pdf == report_path or not pdf.is_file():
-        return None, ""
+        return None, None
     try:
         stale = pdf.stat().st_mtime < report_path.stat().st_mtime
     except OSError:
-        return None, ""
-    if stale:
-        return None, (
-            f"{pdf.name} is older than {report_path.name}, so it is not attached; "
-            f"give --pdf {pdf.name} to attach it anyway"
-        )
-    return pdf, ""
+        return None, None
+    return (None, pdf) if stale else (pdf, None)
 
 
 def build_message(
@@ -474,6 +489,7 @@ class Outgoing:
     bcc: list[Address]
     attachments: list[Attachment]
     warnings: list[str]
+    stale_pdf: Path | None = None  # the PDF beside the report, left out as older than it
 
     @property
     def envelope(self) -> list[str]:
@@ -506,31 +522,32 @@ def compose(
     """
     warnings: list[str] = []
     attachments = [read_attachment(report_path)]
+    stale_pdf = None
     if pdf is None:
-        pdf, stale = pdf_beside(report_path)
-        if stale:
-            warnings.append(stale)
+        pdf, stale_pdf = pdf_beside(report_path)
     if pdf is not None:
         attachments.append(read_attachment(pdf))
     if to:
-        to_addresses = [parse_address(text, "--to") for text in to]
+        to_addresses = [parse_address(text, "To") for text in to]
     else:
         to_addresses, missing = distribution_addresses(distribution)
         warnings.extend(missing)
-    cc_addresses = [parse_address(text, "--cc") for text in cc]
-    bcc_addresses = [parse_address(text, "--bcc") for text in bcc]
+    cc_addresses = [parse_address(text, "Cc") for text in cc]
+    bcc_addresses = [parse_address(text, "Bcc") for text in bcc]
     if not (draft or to_addresses or cc_addresses or bcc_addresses):
-        raise SendError(NO_RECIPIENTS)
+        raise SendError(NO_RECIPIENTS, settings=("to", "distribution"))
     fields = report or ReportFields()
     message = build_message(
         attachments,
-        parse_address(sender, "--from") if sender else None,
+        parse_address(sender, "From") if sender else None,
         to_addresses,
         cc_addresses,
         default_subject(fields) if subject is None else subject.strip(),
         default_body(fields, attachments) if body is None else body,
     )
-    outgoing = Outgoing(message, to_addresses, cc_addresses, bcc_addresses, attachments, warnings)
+    outgoing = Outgoing(
+        message, to_addresses, cc_addresses, bcc_addresses, attachments, warnings, stale_pdf
+    )
     too_big = size_warning(message)
     if too_big:
         outgoing.warnings.append(too_big)
@@ -551,16 +568,19 @@ def send_message(
     that), and what to check; no form of the password is ever in it.
     """
     if not settings.host:
-        raise SendError(f"no mail server: give --smtp-host or set {ENV_PREFIX}HOST")
+        raise SendError("no mail server: give the server's name", settings=("host",))
     if settings.security == "none" and not is_loopback(settings.host):
-        raise SendError(f"--security none is only allowed to localhost, not {settings.host}")
+        raise SendError(
+            f"security none is only allowed to localhost, not {settings.host}",
+            settings=("security",),
+        )
     if not settings.sender:
-        raise SendError(f"no sender address: give --from or set {ENV_PREFIX}FROM")
+        raise SendError("no sender address: give the address to send from", settings=("sender",))
     if not envelope:
-        raise SendError(NO_RECIPIENTS)
+        raise SendError(NO_RECIPIENTS, settings=("to", "distribution"))
     if settings.user and not settings.password:
-        raise SendError(f"no password for {settings.user}: set {PASSWORD_VARIABLE}")
-    sender = parse_address(settings.sender, "--from").addr_spec
+        raise SendError(f"no password for {settings.user}", settings=("password",))
+    sender = parse_address(settings.sender, "From").addr_spec
     try:
         return _deliver(message, settings, sender, envelope)
     except SendError as error:
@@ -571,7 +591,7 @@ def send_message(
 # A reply is a few lines; a server that keeps talking is refused before it fills the memory.
 REPLY_LIMIT = 64 * 1024
 REPLY_LINES = 200
-# The whole session, however the server trickles: this many times the --timeout.
+# The whole session, however the server trickles: this many times the timeout.
 SESSION_TIMEOUTS = 20
 
 _NOTHING_SENT = "nothing was sent"
@@ -707,7 +727,8 @@ def _deliver(
                 except smtplib.SMTPNotSupportedError:
                     raise SendError(
                         f"{server} does not offer STARTTLS; if it expects TLS from the start "
-                        "(usually port 465), use --security ssl"
+                        "(usually port 465), use security ssl",
+                        settings=("security",),
                     ) from None
             if settings.user:
                 stage.now = "login"
@@ -763,7 +784,7 @@ def _envelope(
     options = [f"SIZE={size}"] if smtp.has_extn("size") else []
     code, reply = smtp.mail(sender, options)
     if code != 250:
-        raise SendError(_mail_from_refused(server, sender, code, reply, size))
+        raise _mail_from_refused(server, sender, code, reply, size)
     accepted: list[str] = []
     refused: dict[str, tuple[int, bytes]] = {}
     for recipient in envelope:
@@ -787,21 +808,25 @@ def _envelope(
     return accepted, refused
 
 
-def _mail_from_refused(server: str, sender: str, code: int, reply: bytes, size: int) -> str:
+def _mail_from_refused(server: str, sender: str, code: int, reply: bytes, size: int) -> SendError:
     """What a refusal at MAIL FROM means: the size, a login, a busy server, or the sender."""
     answer = _response(code, reply)
+    settings: tuple[str, ...] = ()
     if code == 552 or _enhanced_status(reply).startswith("5.3.4"):
         reason = (
             f"the message ({format_size(size)}) is larger than it accepts; "
             "attach the PDF alone, or share the report another way"
         )
     elif code == 530 or _enhanced_status(reply).startswith("5.7.0"):
-        reason = "it wants a login first; give --smtp-user"
+        reason, settings = "it wants a login first; give the login", ("user",)
     elif 400 <= code < 500:
         reason = "it is busy or limiting mail for now; try again later"
     else:
-        reason = f"it will not accept mail from {sender}; check --from"
-    return f"{server} refused to start the message ({answer}): {reason}; {_NOTHING_SENT}"
+        reason, settings = f"it will not accept mail from {sender}; check the sender", ("sender",)
+    return SendError(
+        f"{server} refused to start the message ({answer}): {_NOTHING_SENT}; {reason}",
+        settings=settings,
+    )
 
 
 def _send_data(smtp: smtplib.SMTP, server: str, payload: bytes, stage: _Stage) -> None:
@@ -850,14 +875,16 @@ def _failure(
     if watchdog.expired:
         return SendError(
             f"{server}: the session ran past {watchdog.seconds:g} seconds "
-            f"({SESSION_TIMEOUTS} times --timeout); {_NOTHING_SENT}; raise --timeout for a "
-            "slow connection"
+            f"({SESSION_TIMEOUTS} times the timeout); {_NOTHING_SENT}; raise the timeout for a "
+            "slow connection",
+            settings=("timeout",),
         )
     if isinstance(error.__context__, _ReplyTooLong) or isinstance(error, _ReplyTooLong):
         return SendError(
             f"{server} sent a reply longer than {format_size(REPLY_LIMIT)} or "
             f"{REPLY_LINES} lines, which no mail server needs; {_NOTHING_SENT}; "
-            "check --smtp-host and --smtp-port"
+            "check the server name and port",
+            settings=("host", "port"),
         )
     if isinstance(error, smtplib.SMTPServerDisconnected):
         if isinstance(error.__context__, TimeoutError):
@@ -865,7 +892,8 @@ def _failure(
         detail = _one_line(str(error)) or "no reason given"
         return SendError(
             f"{server} closed the connection ({detail}); {_NOTHING_SENT}; "
-            "check --smtp-port and --security (465 expects ssl, 587 starttls)"
+            "check the port and security (465 expects ssl, 587 starttls)",
+            settings=("port", "security"),
         )
     if isinstance(error, smtplib.SMTPResponseException):
         return SendError(
@@ -876,20 +904,26 @@ def _failure(
         return SendError(
             f"{server}: the server's certificate could not be verified ({reason}); "
             f"{_NOTHING_SENT}; if your organisation uses its own certificate authority, "
-            "give its certificate with --cafile"
+            "give its certificate",
+            settings=("cafile",),
         )
     if isinstance(error, ssl.SSLError):
         reason = _one_line(error.reason or str(error))
         return SendError(
             f"{server}: the secure connection failed ({reason}); {_NOTHING_SENT}; "
-            "check --security (465 expects ssl, 587 starttls)"
+            "check the security (465 expects ssl, 587 starttls)",
+            settings=("security",),
         )
     if isinstance(error, ConnectionRefusedError):
         return SendError(
-            f"could not connect to {server} (connection refused); check --smtp-host and --smtp-port"
+            f"could not connect to {server} (connection refused); check the server name and port",
+            settings=("host", "port"),
         )
     if isinstance(error, socket.gaierror):
-        return SendError(f"could not find the mail server {settings.host}; check --smtp-host")
+        return SendError(
+            f"could not find the mail server {settings.host}; check the server name",
+            settings=("host",),
+        )
     if isinstance(error, TimeoutError):
         return _timed_out(settings)
     if isinstance(error, smtplib.SMTPException):
@@ -903,21 +937,25 @@ def _failure(
 def _timed_out(settings: SmtpSettings) -> SendError:
     return SendError(
         f"{settings.server} did not answer within {settings.timeout:g} seconds; nothing was sent; "
-        "check --smtp-host, --smtp-port and --security (465 expects ssl, 587 starttls)"
+        "check the server name, port and security (465 expects ssl, 587 starttls)",
+        settings=("host", "port", "security"),
     )
 
 
 def _tls_context(settings: SmtpSettings) -> ssl.SSLContext:
-    """Verification always on: ``--cafile`` trusts a private authority, never switches it off."""
+    """Verification always on: a ``cafile`` trusts a private authority, never switches it off."""
     if settings.cafile is None:
         return ssl.create_default_context()
     try:
         return ssl.create_default_context(cafile=str(settings.cafile))
     except FileNotFoundError:
-        raise SendError(f"--cafile {settings.cafile}: no such file") from None
+        raise SendError(
+            f"{settings.cafile}: no such certificate file", settings=("cafile",)
+        ) from None
     except (ssl.SSLError, OSError, ValueError):
         raise SendError(
-            f"--cafile {settings.cafile}: not a PEM certificate file that can be trusted"
+            f"{settings.cafile}: not a PEM certificate file that can be trusted",
+            settings=("cafile",),
         ) from None
 
 
@@ -928,13 +966,15 @@ def _login(smtp: smtplib.SMTP, settings: SmtpSettings) -> None:
     except smtplib.SMTPAuthenticationError as error:
         codes = " ".join(filter(None, (str(error.smtp_code), _enhanced_status(error.smtp_error))))
         raise SendError(
-            f"{settings.server} refused the login for {settings.user} ({codes}); check "
-            f"--smtp-user and {PASSWORD_VARIABLE}; nothing was sent"
+            f"{settings.server} refused the login for {settings.user} ({codes}); nothing was "
+            "sent; check the login and password",
+            settings=("user", "password"),
         ) from None
     except smtplib.SMTPNotSupportedError:
         raise SendError(
             f"{settings.server} does not offer a login (AUTH) on this connection; "
-            "leave out --smtp-user, or check --security"
+            "leave out the login, or check the security",
+            settings=("user", "security"),
         ) from None
     except smtplib.SMTPServerDisconnected:
         raise

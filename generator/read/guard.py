@@ -37,6 +37,7 @@ from generator.errors import (
     PasswordProtected,
     UnsafeWorkbook,
     UnsupportedWorkbook,
+    WorkbookTooLarge,
 )
 
 
@@ -74,7 +75,7 @@ class Limits:
     max_cells: int = 10_000_000
 
     def with_max_size(self, size: int) -> Limits:
-        """These limits with both size caps set to ``size`` (for a --max-size option)."""
+        """These limits with both size caps set to ``size``: a person's "this plan is big"."""
         return replace(self, max_size=size, max_part_size=size)
 
 
@@ -404,17 +405,18 @@ def _check_directory(
 
 def _check_part_size(path: Path, name: str, size: int, limits: Limits) -> None:
     if size > limits.max_part_size:
-        raise UnsafeWorkbook(
-            f"{path}: the part {name} unpacks to more than {format_size(limits.max_part_size)}; "
-            "if the workbook is genuine, raise the limit with --max-size"
+        raise WorkbookTooLarge(
+            f"{path}: the part {name} unpacks to more than {format_size(limits.max_part_size)}, "
+            "the size limit for one part",
+            limit=limits.max_part_size,
         )
 
 
 def _check_total_size(path: Path, size: int, limits: Limits) -> None:
     if size > limits.max_size:
-        raise UnsafeWorkbook(
-            f"{path}: unpacks to more than {format_size(limits.max_size)}; "
-            "if the workbook is genuine, raise the limit with --max-size"
+        raise WorkbookTooLarge(
+            f"{path}: unpacks to more than {format_size(limits.max_size)}, the size limit",
+            limit=limits.max_size,
         )
 
 
@@ -869,9 +871,9 @@ def _inspect_ole2(
 ) -> Inspection:
     size = file.seek(0, 2)
     if size > limits.max_size:
-        raise UnsafeWorkbook(
-            f"{path}: is larger than {format_size(limits.max_size)}; "
-            "if the workbook is genuine, raise the limit with --max-size"
+        raise WorkbookTooLarge(
+            f"{path}: is larger than {format_size(limits.max_size)}, the size limit",
+            limit=limits.max_size,
         )
     compound = _open_compound_file(path, file)
     names = compound.root_names

@@ -52,7 +52,7 @@ class _HasBytes(Protocol):
 
 PDF_TIMEOUT_SECONDS = 180
 INSTALL_HINT = (
-    "--pdf needs LibreOffice: install it (apt-get install libreoffice-writer, or from "
+    "making a PDF needs LibreOffice: install it (apt-get install libreoffice-writer, or from "
     "libreoffice.org) or convert the .docx in Word"
 )
 #: What to say when the .docx was written but no PDF could be made.
