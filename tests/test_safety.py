@@ -24,6 +24,7 @@ from generator.errors import (
     UnreadableWorkbook,
     UnsafeWorkbook,
     UnsupportedWorkbook,
+    WorkbookTooLarge,
 )
 from generator.read.guard import (
     DEFAULT_LIMITS,
@@ -263,7 +264,7 @@ def test_zip_bomb_is_refused_in_little_memory(tmp_path: Path) -> None:
     bomb = hostile.write_zip_bomb(tmp_path / "bomb.xlsx", inflated_bytes=1_500_000_000)
     assert bomb.stat().st_size < 2 * MB
     result = inspect_in_subprocess(bomb)
-    assert result["outcome"] == "UnsafeWorkbook"
+    assert result["outcome"] == "WorkbookTooLarge"  # an UnsafeWorkbook: past the size limit
     assert isinstance(result["peak"], int) and result["peak"] < 400 * MB
 
 
@@ -288,8 +289,8 @@ def test_a_small_part_that_packs_well_is_fine(tmp_path: Path) -> None:
 
 def test_part_and_total_size_limits(tmp_path: Path) -> None:
     padded = hostile.write_zip_bomb(tmp_path / "padded.xlsx", inflated_bytes=2 * MB)
-    assert type(refusal(padded, Limits(max_part_size=1 * MB))) is UnsafeWorkbook
-    assert type(refusal(padded, Limits(max_size=1 * MB))) is UnsafeWorkbook
+    assert type(refusal(padded, Limits(max_part_size=1 * MB))) is WorkbookTooLarge
+    assert type(refusal(padded, Limits(max_size=1 * MB))) is WorkbookTooLarge
     assert inspect_workbook_file(padded, Limits().with_max_size(3 * MB)) is WorkbookKind.XLSX
 
 
@@ -304,7 +305,7 @@ def test_too_many_parts(tmp_path: Path) -> None:
 
 def test_an_xls_larger_than_the_limit(corpus: Path, tmp_path: Path) -> None:
     path = corpus / "calamine__date.xls"
-    assert type(refusal(path, Limits(max_size=1 * KB))) is UnsafeWorkbook
+    assert type(refusal(path, Limits(max_size=1 * KB))) is WorkbookTooLarge
 
 
 def _patch_every(data: bytes, signature: bytes, offset: int, value: bytes) -> bytes:
