@@ -582,17 +582,16 @@ def send(
     The PDF beside the report (board-report.pdf) is attached too. The password comes only
     from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
     """
-    from generator.deliver.mailer import compose, send_message, smtp_settings, write_eml
+    from generator.deliver.mailer import compose, send_message, write_eml
 
-    settings = smtp_settings(
-        host=_or_environment(smtp_host, "host"),
-        port=_or_environment(smtp_port, "port"),
-        user=_or_environment(smtp_user, "user"),
-        sender=_or_environment(sender, "sender"),
-        security=_or_environment(security, "security"),
-        cafile=_or_environment(cafile, "cafile"),
-        timeout=_or_environment(timeout, "timeout"),
-        password=os.environ.get(PASSWORD_VARIABLE, ""),
+    settings = _smtp_settings(
+        host=smtp_host,
+        port=smtp_port,
+        user=smtp_user,
+        sender=sender,
+        security=security,
+        cafile=cafile,
+        timeout=timeout,
     )
     fields, distribution, problems = _send_inputs(workbook, rules_path, replaced=bool(to))
     if problems:
@@ -642,13 +641,6 @@ def send(
             settings = replace(settings, password=_ask_password(settings.user))
         sent = send_message(outgoing.message, settings, outgoing.envelope)
         click.echo(f"Sent to {plural(len(sent.accepted), 'recipient')} via {sent.server}.")
-
-
-def _or_environment(option: str | Path | None, setting: str) -> str | None:
-    """An option given wins over its BOARDPACK_SMTP_* variable (the password is never one)."""
-    if option is not None:
-        return str(option)
-    return os.environ.get(SMTP_PREFIX + SMTP_ENVIRONMENT[setting])
 
 
 def _send_inputs(
@@ -752,7 +744,7 @@ def chase(
     from generator.cycle.chase import chase as run_chase
     from generator.cycle.chase import send_requests, summary_lines
 
-    settings = _smtp_settings_from_environment()
+    settings = _smtp_settings()
     progress = _progress([workbook], quiet=False)
     try:
         run = run_chase(
@@ -789,11 +781,21 @@ def chase(
         sys.exit(EXIT_COULD_NOT_RUN)
 
 
-def _smtp_settings_from_environment() -> SmtpSettings:
-    """The BOARDPACK_SMTP_* settings, as report --send uses them."""
+def _smtp_settings(**options: str | Path | None) -> SmtpSettings:
+    """Each setting from its option when given, else from its BOARDPACK_SMTP_* variable.
+
+    The password comes only from BOARDPACK_SMTP_PASSWORD (or, later, a prompt): never an
+    option, so it cannot leak into shell history.
+    """
     from generator.deliver.mailer import smtp_settings
 
-    return smtp_settings(os.environ)
+    chosen = {
+        name: str(options[name])
+        if options.get(name) is not None
+        else os.environ.get(SMTP_PREFIX + variable)
+        for name, variable in SMTP_ENVIRONMENT.items()
+    }
+    return smtp_settings(**chosen, password=os.environ.get(PASSWORD_VARIABLE, ""))
 
 
 @main.command()
