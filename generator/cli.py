@@ -28,7 +28,7 @@ from generator.common.files import read_text_or_raise
 from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
 from generator.common.sizes import format_size, parse_size
-from generator.errors import BoardpackError, SendError
+from generator.errors import AnnotationRefused, BoardpackError, SendError
 from generator.findings import (
     EXIT_COULD_NOT_RUN,
     EXIT_FINDINGS,
@@ -296,17 +296,30 @@ def validate(
     if output_format == "github" and summary_file:
         write_step_summary(result, Path(summary_file))
     if annotate is not None and checked:
-        from generator.check.annotate import annotate_workbook
+        from generator.check.annotate import MAX_COMMENTS, annotate_workbook
 
         try:
             progress.phase(f"Writing {annotate.name}")
-            count = annotate_workbook(checked[0].path, annotate, result.findings)
+            count = annotate_workbook(
+                checked[0].path, annotate, result.findings, checked[0].decrypted
+            )
+        except AnnotationRefused as refused:
+            # Validation has answered; the copy is extra, so its refusal is a note on
+            # stderr and the exit code stays validation's.
+            click.echo(f"boardpack: {one_line(str(refused))}", err=True)
+            count = None
         finally:
             progress.done()
-        if not quiet:
+        if count is not None and not quiet:
             macros = checked[0].path.suffix.lower() == ".xlsm"
+            capped = (
+                f" (comments on the first {MAX_COMMENTS:,}; the findings sheet lists them all)"
+                if count > MAX_COMMENTS
+                else ""
+            )
             click.echo(
-                f"Annotated copy with {count} highlighted cells written to {annotate}"
+                f"Annotated copy with {count:,} highlighted cells written to {annotate}"
+                + capped
                 + ("; the workbook's macros are not copied" if macros else ""),
                 err=True,
             )

@@ -73,6 +73,10 @@ class BadTemplate(BoardpackError):
     """The Word template cannot be used."""
 
 
+class AnnotationRefused(BoardpackError):
+    """No annotated copy can be made that keeps the whole workbook; validation's answer stands."""
+
+
 class OutputError(BoardpackError):
     """An output file cannot be written where asked."""
 

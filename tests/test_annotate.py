@@ -10,7 +10,7 @@ import pytest
 from conftest import AS_OF, action_row, write_plan
 
 from generator.check.annotate import FINDINGS_SHEET, annotate_workbook
-from generator.errors import OutputError, UnreadableWorkbook
+from generator.errors import AnnotationRefused, OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
 from generator.pipeline import check_workbook
 from generator.schema.rules import Rules
@@ -137,7 +137,7 @@ def test_only_xlsx_copies_are_written(source: Path, tmp_path: Path) -> None:
 def test_a_file_openpyxl_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
     fake = tmp_path / "plan.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(UnreadableWorkbook, match="cannot be annotated"):
+    with pytest.raises(AnnotationRefused, match="openpyxl, which boardpack annotates with, cannot"):
         annotate_workbook(fake, tmp_path / "copy.xlsx", FINDINGS)
     assert not (tmp_path / "copy.xlsx").exists()
 
