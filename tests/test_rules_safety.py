@@ -177,3 +177,12 @@ def test_a_rules_file_over_the_size_cap_is_refused_before_parsing(tmp_path: Path
                             "--rules", str(path))  # fmt: skip
     assert line == f"boardpack: {path}: is larger than 1 MB, far more than any rules file " \
         "needs (the shipped one is about 10 KB); check it is the right file"  # fmt: skip
+
+
+def test_an_anchor_defined_twice_is_one_line_not_a_warning_on_stderr(tmp_path: Path) -> None:
+    # Found by fuzzing: ruamel.yaml warned over eight lines of stderr.
+    path = tmp_path / "twice.yaml"
+    path.write_text("x: &a [1]\ny: &a [2]\n" + DEFAULT, "utf-8")
+    line = one_line_failure("validate", str(ROOT / "workbooks/example-plan.xlsx"),
+                            "--rules", str(path))  # fmt: skip
+    assert "found duplicate anchor 'a'" in line and "its own name" in line

@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,12 +317,22 @@ def _parse_and_check(source: Path, raw: bytes) -> Any:
         raise BadRulesFile(f"{source}: not a text file; rules files are UTF-8 YAML") from None
     # Imported here: a rules file checked before is read from its JSON copy, without YAML.
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import YAMLError, YAMLWarning
 
     yaml = YAML(typ="rt", pure=True)
     yaml.Composer = _bounded_composer(source)
     try:
-        document = yaml.load(text)
+        # ruamel.yaml warns (on stderr, over several lines) about a reused anchor; here it is
+        # a mistake in the file like any other.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", YAMLWarning)
+            document = yaml.load(text)
+    except YAMLWarning as warning:
+        problem = str(warning).strip().splitlines()[0]
+        hint = "; give each anchor (&name) its own name" if "anchor" in problem else ""
+        raise BadRulesFile(
+            f"{source}: YAML that may not mean what it says ({problem}){hint}"
+        ) from None
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"
