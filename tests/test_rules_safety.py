@@ -109,7 +109,8 @@ def test_a_regex_matches_the_whole_value_and_not_before_a_final_newline() -> Non
 def test_a_status_colour_with_a_newline_is_refused_by_line(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(DEFAULT.replace('colour: "0070C0"', 'colour: "0070C0\\n"', 1), "utf-8")
-    with pytest.raises(BadRulesFile, match=r"line 19, key status\.0\.colour"):
+    line = DEFAULT.splitlines().index('    colour: "0070C0"') + 1
+    with pytest.raises(BadRulesFile, match=rf"line {line}, key status\.0\.colour"):
         load_rules(path)
 
 

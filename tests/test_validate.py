@@ -218,7 +218,7 @@ def test_no_actions_sheet_is_a_structural_error(tmp_path: Path, rules: Rules) ->
     book = openpyxl.Workbook()
     book.active.title = "Actons"
     book.save(tmp_path / "plan.xlsx")
-    with pytest.raises(MissingSheet, match='did you mean "Actons"'):
+    with pytest.raises(MissingSheet, match='"Actons" is named like one, but holds no header'):
         check_workbook(tmp_path / "plan.xlsx", rules, AS_OF)
 
 

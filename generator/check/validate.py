@@ -183,9 +183,9 @@ class _Reporter:
         self.findings.append(
             Finding(
                 file=self.file,
-                sheet=table.sheet,
-                cell=table.cell(where_column, row)
-                if row is not None and where_column in table.columns
+                sheet=table.sheet_at(index),
+                cell=table.cell_at(where_column, index)
+                if index is not None and table.has(where_column)
                 else "",
                 row=row,
                 column=header if where_column else "",
@@ -223,7 +223,11 @@ def validate(
             _row_rules(parsed, rules, as_of, reporter)
             _table_rules(parsed, rules, workbook, reporter)
         sheets[name] = parsed
-        findings.extend(sorted(reporter.findings, key=_position))
+        # A plan kept as a sheet per section is reported sheet by sheet, in the sheets' order.
+        sheet_order = {sheet: place for place, (sheet, *_) in enumerate(table.sheet_rows())}
+        findings.extend(
+            sorted(reporter.findings, key=lambda f: (sheet_order.get(f.sheet, 0), *_position(f)))
+        )
     findings.extend(_ignored_sheets(workbook, rules, file_label))
     return Validated(findings=findings, sheets=sheets)
 
@@ -250,6 +254,13 @@ def _ignored_sheets(workbook: Workbook, rules: Rules, file_label: str) -> list[F
     ]
 
 
+def _row_named(table: Table, index: int, from_index: int) -> str:
+    """Row ``index``'s number, with its sheet when it is not the sheet of ``from_index``."""
+    number = str(table.row_numbers[index])
+    sheet = table.sheet_at(index)
+    return number if sheet == table.sheet_at(from_index) else f"{number} of {sheet}"
+
+
 def _position(finding: Finding) -> tuple[int, int, str]:
     """Sort key: row, then column (A < B < ... < AA), keeping rule order within a cell."""
     letters = finding.cell.rstrip("0123456789")
@@ -271,7 +282,7 @@ def _parser(column_type: str, rules: Rules) -> Callable[[Any], Parsed]:
 def _parse_columns(parsed: ParsedTable, rules: Rules) -> None:
     """Parse every column by its type, noting which cells needed interpreting."""
     table = parsed.table
-    for name in table.columns:
+    for name in table.raw:
         column_type = table.spec.columns[name].type
         raw = table.raw[name]
         if column_type == "text":
@@ -327,13 +338,23 @@ def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) ->
             if rule_id == _ALREADY_REPORTED:
                 continue
             value = parsed.values[name][index]
+            raw = table.raw[name][index]
             reporter.cell(
                 rules.reading[rule_id],
                 index,
                 name,
-                table.raw[name][index],
+                raw,
                 other=uk_date(value) if isinstance(value, dt.date) else shown(value),
+                hint=_hint(rule_id, raw, rules),
             )
+
+
+def _hint(rule_id: str, raw: Any, rules: Rules) -> str:
+    """'; did you mean "Amber"?' for a status that plausibly means one in the key, else ""."""
+    if rule_id != "unknown-status" or raw is None:
+        return ""
+    status = rules.key.suggest(raw_text(raw))
+    return f'; did you mean "{status}"?' if status else ""
 
 
 def _status_from_colour(
@@ -343,21 +364,24 @@ def _status_from_colour(
     table = parsed.table
     if extras.fills is None:
         return
-    for name in table.columns:
-        if table.spec.columns[name].type != "status":
-            continue
-        empty = [i for i, value in enumerate(table.raw[name]) if value is None]
-        if not empty:
-            continue
-        col = table.columns[name]
-        fills = extras.fills(table.sheet, {(table.row_numbers[i] - 1, col) for i in empty})
-        for index in empty:
-            colour = fills.get((table.row_numbers[index] - 1, col))
-            status = rules.key.from_colour(colour) if colour else None
-            if status:
-                parsed.values[name][index] = status
-                parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
-                reporter.cell(rules.reading["status-from-colour"], index, name, None, other=status)
+    numbers = table.row_numbers
+    for sheet, start, stop, columns in table.sheet_rows():
+        for name, col in columns.items():
+            if table.spec.columns[name].type != "status":
+                continue
+            raw = table.raw[name]
+            empty = [i for i in range(start, stop) if raw[i] is None]
+            if not empty:
+                continue
+            fills = extras.fills(sheet, {(numbers[i] - 1, col) for i in empty})
+            for index in empty:
+                colour = fills.get((numbers[index] - 1, col))
+                status = rules.key.from_colour(colour) if colour else None
+                if status:
+                    parsed.values[name][index] = status
+                    parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
+                    rule = rules.reading["status-from-colour"]
+                    reporter.cell(rule, index, name, None, other=status)
 
 
 def _empty_formulas(
@@ -365,8 +389,10 @@ def _empty_formulas(
 ) -> None:
     """Formulas whose result was never saved, which calamine reads as empty."""
     if extras.empty_formulas is not None:
-        cells = extras.empty_formulas(parsed.table.sheet)
-        _flag_cells(parsed, dict.fromkeys(cells), rules.reading["formula-without-value"], reporter)
+        for sheet, start, stop, columns in parsed.table.sheet_rows():
+            cells = dict.fromkeys(extras.empty_formulas(sheet))
+            rule = rules.reading["formula-without-value"]
+            _flag_cells(parsed, cells, rule, reporter, range(start, stop), columns)
 
 
 def _error_values(
@@ -374,8 +400,10 @@ def _error_values(
 ) -> None:
     """Cells holding #REF!, #DIV/0! and the like, which calamine also reads as empty."""
     if extras.error_values is not None:
-        errors = extras.error_values(parsed.table.sheet)
-        _flag_cells(parsed, errors, rules.reading["error-value"], reporter)
+        for sheet, start, stop, columns in parsed.table.sheet_rows():
+            errors = extras.error_values(sheet)
+            rule = rules.reading["error-value"]
+            _flag_cells(parsed, errors, rule, reporter, range(start, stop), columns)
 
 
 def _flag_cells(
@@ -383,13 +411,17 @@ def _flag_cells(
     cells: Mapping[tuple[int, int], str | None],
     rule: Rule,
     reporter: _Reporter,
+    indexes: range,
+    columns: Mapping[str, int],
 ) -> None:
-    """Report ``rule`` at each (row, col) cell that is in the data and read as empty."""
+    """Report ``rule`` at each (row, col) cell of one sheet that is in the data (rows
+    ``indexes`` of the table, in ``columns``) and read as empty."""
     if not cells:
         return
     table = parsed.table
-    index_of_row = {number - 1: index for index, number in enumerate(table.row_numbers)}
-    name_of_col = {col: name for name, col in table.columns.items()}
+    numbers = table.row_numbers
+    index_of_row = {numbers[index] - 1: index for index in indexes}
+    name_of_col = {col: name for name, col in columns.items()}
     for (row, col), value in sorted(cells.items()):
         index = index_of_row.get(row)
         name = name_of_col.get(col)
@@ -401,7 +433,7 @@ def _flag_cells(
 
 def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
     table = parsed.table
-    for name in table.columns:
+    for name in table.raw:
         for check in table.spec.columns[name].checks:
             if not check.rule.enabled:
                 continue
@@ -423,7 +455,7 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
         ]
     _skipped_rules_warning(parsed, rules, reporter)
     for row_rule in rules.row_rules:
-        if not row_rule.rule.enabled or any(c not in table.columns for c in row_rule.columns):
+        if not row_rule.rule.enabled or not all(map(table.has, row_rule.columns)):
             continue
         applies = (
             SchemaCheck(row_rule.when).verdicts(values) if row_rule.when else [True] * len(parsed)
@@ -445,13 +477,13 @@ def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporte
     skipped: dict[str, list[str]] = defaultdict(list)
     for row_rule in rules.row_rules:
         if row_rule.rule.enabled:
-            for name in sorted(c for c in row_rule.columns if c not in table.columns):
+            for name in sorted(c for c in row_rule.columns if not table.has(c)):
                 skipped[name].append(row_rule.rule.id)
     for table_rule in rules.table_rules:
-        if table_rule.rule.enabled and table_rule.column not in table.columns:
+        if table_rule.rule.enabled and not table.has(table_rule.column):
             skipped[table_rule.column].append(table_rule.rule.id)
     for name, spec in table.spec.columns.items():
-        if name not in table.columns:
+        if not table.has(name):
             skipped[name].extend(c.rule.id for c in spec.checks if c.rule.enabled)
     for name, rule_ids in sorted(skipped.items()):
         if rule_ids:
@@ -521,7 +553,7 @@ def _table_rules(
 ) -> None:
     table = parsed.table
     for table_rule in rules.table_rules:
-        if not table_rule.rule.enabled or table_rule.column not in table.columns:
+        if not table_rule.rule.enabled or not table.has(table_rule.column):
             continue
         column = parsed.values[table_rule.column]
         if table_rule.unique:
@@ -536,13 +568,13 @@ def _table_rules(
                         index,
                         table_rule.column,
                         value,
-                        other=table.row_numbers[first_seen[key]],
+                        other=_row_named(table, first_seen[key], index),
                     )
                 else:
                     first_seen[key] = index
             continue
         other = workbook.tables.get(table_rule.lookup_sheet)
-        if other is None or table_rule.lookup_column not in other.columns:
+        if other is None or not other.has(table_rule.lookup_column):
             continue  # the optional sheet is absent: nothing to look up against
         listed = {fold(raw_text(v)) for v in other.raw[table_rule.lookup_column] if v is not None}
         known = {value: fold(str(value)) in listed for value in set(column) if value is not None}

@@ -6,7 +6,6 @@ removed, so "Due Date", "due-date" and " DUE DATE " are one name, and "Who?" mat
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 
@@ -43,8 +42,84 @@ def lookup_table(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return table
 
 
-def did_you_mean(wanted: str, typed: Iterable[str]) -> str:
-    """The typed header closest to ``wanted``, or "" when none is close."""
-    candidates = {fold(text): text for text in typed if str(text).strip()}
-    close = difflib.get_close_matches(fold(wanted), list(candidates), n=1, cutoff=0.6)
-    return candidates[close[0]] if close else ""
+def did_you_mean(wanted: Iterable[str], typed: Iterable[str]) -> str:
+    """The typed name that plausibly means ``wanted`` (a name and its aliases), or "".
+
+    Plausible is a slip of the keyboard or a fuller form of a known name: "Leed" for Lead,
+    "ambre" for Amber, "Lead officer (name)" for Lead officer. Nothing else is offered: a
+    wrong suggestion ("did you mean Austin?") costs a person more than none.
+    """
+    names = list(wanted)
+    best: tuple[int, str] | None = None
+    for text in typed:
+        score = closeness(str(text), names)
+        if score is not None and (best is None or score < best[0]):
+            best = (score, str(text))
+    return best[1] if best else ""
+
+
+def closeness(typed: str, names: Iterable[str]) -> int | None:
+    """How plausibly ``typed`` means one of ``names``: 0 is the same name, 1 to 3 are typing
+    slips, 4 a fuller form ("Amber - slippage" for Amber); None when it is not plausible."""
+    folded = fold(typed)
+    if not folded:
+        return None
+    typed_words = words(typed)
+    best: int | None = None
+    for name in names:
+        form = fold(name)
+        if not form:
+            continue
+        distance = typo_distance(folded, form)
+        if distance <= _allowed_slips(form) and (len(form) > 4 or folded[0] == form[0]):
+            score = distance
+        elif _contains_words(typed_words, words(name)):
+            score = 4
+        else:
+            continue
+        best = score if best is None else min(best, score)
+    return best
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """The words of a name, folded: "Lead officer (name)" -> ["lead", "officer", "name"]."""
+    return _WORDS.findall(str(text).casefold())
+
+
+def _contains_words(haystack: list[str], needle: list[str]) -> bool:
+    """Whether ``needle`` appears in ``haystack`` as whole consecutive words."""
+    size = len(needle)
+    return size > 0 and any(
+        haystack[i : i + size] == needle for i in range(len(haystack) - size + 1)
+    )
+
+
+def _allowed_slips(form: str) -> int:
+    """How many typing slips a name of this length may carry and still be recognised."""
+    if len(form) <= 3:
+        return 0  # "Rod" for Red is as likely a different word as a slip
+    if len(form) <= 7:
+        return 1
+    return 2 if len(form) <= 12 else 3
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, change, swap two neighbours) that turn ``a`` into ``b``."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > 3:
+        return 4  # further than any slip allowed; no need to count exactly
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

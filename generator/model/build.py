@@ -95,13 +95,26 @@ def _unique_sections(sections: Iterable[Section]) -> list[Section]:
 def _action(row: ParsedRow, section_spelling: dict[str, str]) -> Action:
     fields = _fields(row, ACTIONS.columns())
     section = fields["section"]
-    dates = (ACTIONS.due_date.name, ACTIONS.revised_due_date.name)
-    no_date = any(row.notes.get(name) == "no-date" for name in dates)
     return Action(
         **{**fields, "section": section_spelling.get(fold(section), section)},
         row=row.row,
-        no_date_reason=_text(row.raw.get(ACTIONS.due_date.name)).strip() if no_date else "",
+        no_date_reason=_typed_target(row, fields),
     )
+
+
+#: Reading rules after which a date cell holds text but no day: the text is kept to show.
+_TYPED_NOT_DATED = frozenset(("no-date", "not-a-date", "impossible-date"))
+
+
+def _typed_target(row: ParsedRow, fields: dict[str, Any]) -> str:
+    """The text typed where the target date would be, when it gives no day ("End of May",
+    "Monthly", or a date that cannot be read): the report shows it in place of a date."""
+    due, revised = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
+    if row.notes.get(revised) in _TYPED_NOT_DATED:
+        return _text(row.raw.get(revised)).strip()
+    if row.notes.get(due) in _TYPED_NOT_DATED and fields["revised_due_date"] is None:
+        return _text(row.raw.get(due)).strip()
+    return ""
 
 
 def _measure(row: ParsedRow) -> Measure:

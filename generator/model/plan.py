@@ -38,7 +38,9 @@ class Action:
     evidence_of_impact: str = ""
     last_updated: dt.date | None = None
     row: int = 0  # the row number in the workbook, for pointing people at the source
-    no_date_reason: str = ""  # "Ongoing", "TBC", ... when the due date was deliberately not a date
+    # What the plan typed where the target date would be, when it names no single day
+    # ("Ongoing", "TBC", "End of May", "Monthly"): shown in the report in place of a date.
+    no_date_reason: str = ""
 
     @property
     def effective_due_date(self) -> dt.date | None:

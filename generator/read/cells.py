@@ -8,9 +8,7 @@ dates and statuses on row after row.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 from generator.common.matching import fold
 from generator.common.ukdates import uk_date
 from generator.common.xmltext import XML_ILLEGAL, xml_safe
+from generator.read.text_dates import read_text_date
 from generator.schema.status import StatusKey
 
 #: Values Excel shows for a failed formula.
@@ -44,26 +43,6 @@ ERROR_VALUES = frozenset(
 # in a date column is almost certainly a date whose cell lost its date format.
 _SERIAL_RANGE = (32874, 73050)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-
-_NUMERIC = re.compile(
-    r"(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{2}|\d{4})"
-)
-_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ][\d:.]+)?")
-_DAY_MONTH_YEAR = re.compile(
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?"
-    r"[\s\-/]*" + _MONTH + r"[\s\-/,]*(?P<year>\d{4}|\d{2})"
-)
-_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})")
-_MONTH_YEAR = re.compile(r"(?:end\s+(?:of\s+)?)?" + _MONTH + r"[\s\-/,]*(?P<year>\d{4}|\d{2})")
-_QUARTER = re.compile(
-    r"q(?:uarter)?\s*(?P<quarter>[1-4])\s*,?\s*(?:fy\s*)?(?P<start>\d{4})\s*[/\-]\s*(?P<end>\d{2}|\d{4})"
-    r"|(?:fy\s*)?(?P<start2>\d{4})\s*[/\-]\s*(?P<end2>\d{2}|\d{4})\s*,?\s*q(?:uarter)?\s*(?P<quarter2>[1-4])"
-)
 
 
 @dataclass(frozen=True)
@@ -136,44 +115,16 @@ def parse_date(raw: Any, no_date_words: frozenset[str]) -> Parsed:
     text = raw.strip()
     if text in ERROR_VALUES:
         return Parsed(None, "error-value")
-    if fold(text) in no_date_words:
+    first_word = fold(text.split(maxsplit=1)[0])
+    if fold(text) in no_date_words or (first_word and first_word in no_date_words):
         return Parsed(None, "no-date")
-    return _parse_date_text(text)
-
-
-def _parse_date_text(text: str) -> Parsed:
-    lowered = " ".join(text.lower().split())
-    for pattern in (_NUMERIC, _ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
-        match = pattern.fullmatch(lowered)
-        if match:
-            month = match["month"]
-            number = int(month) if month.isdigit() else _MONTHS[month]
-            return _checked_date(_year(match["year"]), number, int(match["day"]))
-    match = _MONTH_YEAR.fullmatch(lowered)
-    if match:
-        year, month = _year(match["year"]), _MONTHS[match["month"]]
-        return _checked_date(year, month, calendar.monthrange(year, month)[1])
-    match = _QUARTER.fullmatch(lowered)
-    if match:
-        quarter = int(match["quarter"] or match["quarter2"])
-        start = int(match["start"] or match["start2"])
-        # Financial years run April to March: Q1 ends 30 June, Q4 ends 31 March next year.
-        year, month = (start, 3 + 3 * quarter) if quarter < 4 else (start + 1, 3)
-        return _checked_date(year, month, calendar.monthrange(year, month)[1])
-    return Parsed(None, "not-a-date")
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return 2000 + year if len(text) == 2 else year
-
-
-def _checked_date(year: int, month: int, day: int) -> Parsed:
-    try:
-        value = dt.date(year, month, day)
-    except ValueError:
+    found = read_text_date(text)
+    if found.day is not None:
+        return Parsed(found.day, "date-as-text", uk_date(found.day))
+    if found.impossible:
         return Parsed(None, "impossible-date")
-    return Parsed(value, "date-as-text", uk_date(value))
+    # Understood but not a day ("End of May", "Monthly"): no target date, with a warning.
+    return Parsed(None, "not-a-date" if found.pinned else "no-date")
 
 
 @lru_cache(maxsize=1024)

@@ -91,7 +91,13 @@ def whole_plan(ctx: Context, letter: str) -> None:
                     clean(a, columns_of.action.name, a.action),
                     lead_and_partners(a),
                     uk_date(a.due_date) or clean(a, columns_of.due_date.name, a.no_date_reason),
-                    uk_date(a.revised_due_date),
+                    # A revised date that names no day is shown as typed, in its own column.
+                    uk_date(a.revised_due_date)
+                    or (
+                        clean(a, columns_of.revised_due_date.name, a.no_date_reason)
+                        if a.due_date
+                        else ""
+                    ),
                     uk_date(a.completed_date),
                     ctx.status(a.status),
                     progress_and_evidence(a),

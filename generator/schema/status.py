@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.common.matching import closeness as _closeness
 from generator.common.matching import fold as _fold
 
 
@@ -53,6 +54,21 @@ class StatusKey:
     def canonical(self, typed: str) -> str | None:
         """The status name for "amber", "A", " Amber " or "Amber – some progress"; else None."""
         return self._lookup.get(_fold(typed))
+
+    def suggest(self, typed: str) -> str | None:
+        """The status a mistyped one plausibly means ("ambre", "Gren", "Amber - slippage"),
+        or None when none does, or when two do equally ("Red/Amber")."""
+        scores: dict[str, int] = {}
+        for status in self.statuses:
+            names = [status.name, status.label, *status.aliases]
+            score = _closeness(typed, [name for name in names if len(_fold(name)) > 1])
+            if score is not None:
+                scores[status.name] = score
+        if not scores:
+            return None
+        best = min(scores.values())
+        winners = [name for name, score in scores.items() if score == best]
+        return winners[0] if len(winners) == 1 else None
 
     def is_complete(self, name: str | None) -> bool:
         status = self.get(name)

@@ -1,0 +1,96 @@
+"""Dates as plans write them, and the "did you mean" that only offers what is plausible."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.common.matching import did_you_mean
+from generator.read.cells import parse_date
+from generator.read.text_dates import read_text_date
+from generator.schema.rules import load_rules
+
+WORDS = load_rules().no_date_words
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("Autumn 2026", D(2026, 11, 30)),
+        ("Spring 2027", D(2027, 5, 31)),
+        ("Summer 2027", D(2027, 8, 31)),
+        ("Winter 2026", D(2027, 2, 28)),
+        ("Winter 2026/27", D(2027, 2, 28)),
+        ("2019/20", D(2020, 3, 31)),
+        ("2026-27", D(2027, 3, 31)),
+        ("2026/2027", D(2027, 3, 31)),
+        ("FY 2026/27", D(2027, 3, 31)),
+        ("Q3 26/27", D(2026, 12, 31)),
+        ("Q3 2026/27", D(2026, 12, 31)),
+        ("Quarter 4 2026-27", D(2027, 3, 31)),
+        ("2026/27 Q1", D(2026, 6, 30)),
+        ("Q2 (2026/27)", D(2026, 9, 30)),
+        ("By 31/03/2027", D(2027, 3, 31)),
+        ("by the end of June 2027", D(2027, 6, 30)),
+        ("Deadline: 1/4/27", D(2027, 4, 1)),
+        ("End of March 2027", D(2027, 3, 31)),
+        ("End of 2027", D(2027, 12, 31)),
+        ("w/c 14/12/2026", D(2026, 12, 18)),  # a Monday: its Friday
+        ("week commencing 16 December 2026", D(2026, 12, 18)),  # a Wednesday: same week
+        ("December 2026/January 2027", D(2027, 1, 31)),
+        ("Nov/Dec 2026", D(2026, 12, 31)),
+        ("March - April 2027", D(2027, 4, 30)),
+        ("Mar-27", D(2027, 3, 31)),
+        ("23rd April 2027", D(2027, 4, 23)),
+    ],
+)
+def test_wordings_that_pin_a_day(typed: str, day: dt.date) -> None:
+    parsed = parse_date(typed, WORDS)
+    assert (parsed.value, parsed.rule) == (day, "date-as-text")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["End of May", "May", "Monthly", "Quarterly", "Immediate", "Immediately", "Q1 2027", "Q2",
+     "Spring", "Ongoing - reviewed monthly", "Monthly review", "TBC", "To be confirmed"],
+)  # fmt: skip
+def test_wordings_that_name_no_single_day_are_warnings(typed: str) -> None:
+    assert parse_date(typed, WORDS).rule == "no-date"
+    assert parse_date(typed, WORDS).value is None
+
+
+@pytest.mark.parametrize("typed", ["31/02/2020", "30 February 2027", "Q3 2026/28"])
+def test_impossible_dates_stay_errors(typed: str) -> None:
+    assert parse_date(typed, WORDS).rule in ("impossible-date", "not-a-date")
+    assert read_text_date(typed).day is None
+
+
+def test_31_february_is_impossible_not_3_march() -> None:
+    assert parse_date("31/02/2020", WORDS).rule == "impossible-date"
+    assert parse_date("31/02/2020 - 30/04/2020", WORDS).rule == "impossible-date"
+
+
+@pytest.mark.parametrize("typed", ["after the summer", "soon", "see notes"])
+def test_text_that_says_nothing_of_a_date_is_an_error(typed: str) -> None:
+    assert parse_date(typed, WORDS).rule == "not-a-date"
+
+
+@pytest.mark.parametrize(
+    ("wanted", "typed", "suggested"),
+    [
+        (["Lead", "Owner"], ["Leed", "Ref"], "Leed"),
+        (["Amber", "Slipping"], ["ambre"], "ambre"),
+        (["Green", "On track"], ["Gren"], "Gren"),
+        (["Amber"], ["Amber - slippage"], "Amber - slippage"),
+        (["Lead officer"], ["Lead officer (name)"], "Lead officer (name)"),
+        (["Actions", "Action plan", "Plan"], ["Austin"], ""),
+        (["Section", "Theme", "Priority", "Workstream"], ["What will we do?", "Who?"], ""),
+        (["Red"], ["Rod"], ""),  # one letter in three is not a slip
+    ],
+)
+def test_did_you_mean_offers_only_the_plausible(
+    wanted: list[str], typed: list[str], suggested: str
+) -> None:
+    assert did_you_mean(wanted, typed) == suggested
