@@ -345,12 +345,13 @@ def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) ->
                 name,
                 raw,
                 other=uk_date(value) if isinstance(value, dt.date) else shown(value),
-                hint=_hint(rule_id, raw, rules),
+                hint=reading_hint(rule_id, raw, rules),
             )
 
 
-def _hint(rule_id: str, raw: Any, rules: Rules) -> str:
-    """'; did you mean "Amber"?' for a status that plausibly means one in the key, else ""."""
+def reading_hint(rule_id: str, raw: Any, rules: Rules) -> str:
+    """A reading finding's {hint}: '; did you mean "Amber"?' for a status that plausibly
+    means one in the key, else "" (so the placeholder never shows)."""
     if rule_id != "unknown-status" or raw is None:
         return ""
     status = rules.key.suggest(raw_text(raw))

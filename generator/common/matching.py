@@ -42,14 +42,15 @@ def lookup_table(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return table
 
 
-def did_you_mean(wanted: Iterable[str], typed: Iterable[str]) -> str:
-    """The typed name that plausibly means ``wanted`` (a name and its aliases), or "".
+def did_you_mean(wanted: str | Iterable[str], typed: Iterable[str]) -> str:
+    """The typed name that plausibly means ``wanted`` (a name, or a name and its aliases),
+    or "".
 
     Plausible is a slip of the keyboard or a fuller form of a known name: "Leed" for Lead,
     "ambre" for Amber, "Lead officer (name)" for Lead officer. Nothing else is offered: a
     wrong suggestion ("did you mean Austin?") costs a person more than none.
     """
-    names = list(wanted)
+    names = [wanted] if isinstance(wanted, str) else list(wanted)
     best: tuple[int, str] | None = None
     for text in typed:
         score = closeness(str(text), names)

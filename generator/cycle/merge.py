@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.check.validate import finding_value, validate
+from generator.check.validate import finding_value, reading_hint, validate
 from generator.common.matching import fold, ref_key
 from generator.common.ukdates import uk_date
 from generator.cycle.columns import LEAD_MAY_CHANGE
@@ -269,7 +269,9 @@ def _judge_row(
             continue
         rule = judge.rules.reading.get(parsed.rule) if parsed.rule else None
         if rule is not None and rule.enabled and rule.severity is Severity.ERROR:
-            reason = rule.message.replace("{value}", raw_text(row.raw[column]))
+            typed = raw_text(row.raw[column])
+            hint = reading_hint(parsed.rule, row.raw[column], judge.rules)
+            reason = rule.message.replace("{value}", typed).replace("{hint}", hint)
             merge.refusals.append(
                 _refusal(returned, row, column, "returned-invalid", judge, new=value, reason=reason)
             )
