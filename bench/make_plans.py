@@ -71,7 +71,19 @@ LEADS = [
 PARTNERS = ["", "Eastbridge Police", "ICB", "Schools", "Housing", "Voluntary sector"]
 
 
-def _action_rows(n_actions: int, rng: random.Random) -> Iterator[list[Any]]:
+def lead_names(count: int) -> list[str]:
+    """``count`` distinct leads, named as plans name them, for plans with many leads."""
+    return [f"{LEADS[n % len(LEADS)]} (team {n + 1:02d})" for n in range(count)]
+
+
+def lead_address(lead: str) -> str:
+    team = lead.rsplit("team ", 1)[-1].rstrip(")")
+    return f"lead.team{team}@example.org"
+
+
+def _action_rows(
+    n_actions: int, rng: random.Random, leads: list[str] | None = None
+) -> Iterator[list[Any]]:
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     for number in range(1, n_actions + 1):
@@ -97,7 +109,7 @@ def _action_rows(n_actions: int, rng: random.Random) -> Iterator[list[Any]]:
             section,
             f"Recommendation {number % 17 + 1}",
             f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)} (action {number}).",
-            rng.choice(LEADS),
+            leads[number % len(leads)] if leads else rng.choice(LEADS),
             rng.choice(PARTNERS),
             start,
             due,
@@ -138,16 +150,20 @@ def _one_finding(row: list[Any], number: int, sheet: Any) -> list[Any]:
     return row
 
 
-def make_plan(path: Path | str, n_actions: int, seed: int = 0, *, noisy: bool = False) -> Path:
+def make_plan(
+    path: Path | str, n_actions: int, seed: int = 0, *, noisy: bool = False, leads: int = 0
+) -> Path:
     """Write a valid plan of ``n_actions`` actions to ``path`` and return the path.
 
     ``noisy``: the same plan with one problem in every action (one finding each).
+    ``leads``: that many leads in turn, each on the Distribution sheet (for chase).
     """
     rng = random.Random(seed)
+    named = lead_names(leads) if leads else None
     workbook = Workbook(write_only=True)
     actions = workbook.create_sheet("Actions")
     actions.append(ACTION_COLUMNS)
-    for number, row in enumerate(_action_rows(n_actions, rng), start=1):
+    for number, row in enumerate(_action_rows(n_actions, rng, named), start=1):
         actions.append(_one_finding(row, number, actions) if noisy else row)
 
     sections = workbook.create_sheet("Sections")
@@ -184,6 +200,8 @@ def make_plan(path: Path | str, n_actions: int, seed: int = 0, *, noisy: bool = 
     distribution = workbook.create_sheet("Distribution")
     distribution.append(["Name", "Email", "Role"])
     distribution.append(["Margaret Oduya", "margaret.oduya@example.org", "Independent Chair"])
+    for lead in named or []:
+        distribution.append([lead, lead_address(lead), "Lead officer"])
 
     target = Path(path)
     workbook.save(target)
@@ -196,8 +214,15 @@ def main() -> None:
     parser.add_argument("output", type=Path, help="the .xlsx file to write")
     parser.add_argument("--seed", type=int, default=0, help="vary the plan (default 0)")
     parser.add_argument("--noisy", action="store_true", help="one problem in every action")
+    parser.add_argument("--leads", type=int, default=0, help="that many leads, for chase")
     arguments = parser.parse_args()
-    make_plan(arguments.output, arguments.n_actions, arguments.seed, noisy=arguments.noisy)
+    make_plan(
+        arguments.output,
+        arguments.n_actions,
+        arguments.seed,
+        noisy=arguments.noisy,
+        leads=arguments.leads,
+    )
 
 
 if __name__ == "__main__":

@@ -22,3 +22,24 @@ def test_bench_runs_and_prints_validate_beside_both_floors(tmp_path: Path) -> No
     assert "FAILED" not in done.stdout
     assert re.search(r"(PASS|MISS)\s+200 actions: validate", done.stdout)
     assert list(tmp_path.glob("plan-200-seed0-*.xlsx")), "the plan is cached in --out"
+
+
+def test_cycle_bench_runs_chase_and_collect_beside_both_floors(tmp_path: Path) -> None:
+    command = [sys.executable, "bench/cycle.py", "--actions", "120", "--leads", "4"]
+    done = subprocess.run(
+        [*command, "--repeat", "1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = r"\s+\d+\.\d{3}\s+\d+\s+\d+\.\d\d\s+\d+\.\d\d"  # seconds, peak MB, two ratios
+    for name in (
+        "floor: python-calamine",
+        "floor: openpyxl",
+        "boardpack chase",
+        "boardpack collect",
+    ):
+        assert re.search(re.escape(name) + figures, done.stdout), done.stdout
+    assert "4 returned workbooks" in done.stdout and "FAILED" not in done.stdout
+    assert re.search(r"(PASS|MISS)  collect of 4 returned files under 5 s", done.stdout)

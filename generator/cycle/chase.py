@@ -20,6 +20,7 @@ from generator.common.ukdates import plural, uk_date
 from generator.cycle.asks import LeadRequest, Requests, gather_requests
 from generator.cycle.lead_workbook import Column, Letter, build_lead_workbook
 from generator.cycle.request_email import request_message
+from generator.cycle.values import fingerprint, parse_value, written_value
 from generator.deliver.mailer import (
     MIME_TYPES,
     Attachment,
@@ -106,7 +107,18 @@ def chase(
     progress.phase(f"Writing {len(requests.requests):,} leads' workbooks")
     for request in requests.requests:
         rows = [raw_row(ask.action.row) for ask in request.asks]
-        data = build_lead_workbook(request, columns, rows, plan.key, letter)
+        sent = [
+            {
+                column.name: fingerprint(
+                    written_value(
+                        parse_value(column.type, row[column.name], rules), row[column.name]
+                    )
+                )
+                for column in columns
+            }
+            for row in rows
+        ]
+        data = build_lead_workbook(request, columns, rows, plan.key, letter, sent)
         workbook_path = folder / f"{request.stem}.xlsx"
         draft_path = folder / f"{request.stem}.eml"
         refuse_overwriting_input(workbook_path, plan_path)

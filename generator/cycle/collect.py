@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.common.ukdates import plural
-from generator.cycle.merge import Change, Merge, merge_returned, shown
+from generator.cycle.merge import Change, Merge, merge_returned
 from generator.cycle.package import ChangeRow, PlanPackage
 from generator.cycle.returned import (
     ReturnedFile,
@@ -23,6 +23,7 @@ from generator.cycle.returned import (
     read_returned,
     returned_paths,
 )
+from generator.cycle.values import shown
 from generator.errors import BoardpackError, NothingToCollect, OutputError
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckedWorkbook, check_workbook

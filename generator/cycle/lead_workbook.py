@@ -111,8 +111,10 @@ def build_lead_workbook(
     rows: Sequence[Mapping[str, Any]],
     key: StatusKey,
     letter: Letter,
+    sent: Sequence[Mapping[str, str]],
 ) -> bytes:
-    """The lead's workbook as .xlsx bytes; ``rows`` hold each ask's raw values by column."""
+    """The lead's workbook as .xlsx bytes; ``rows`` hold each ask's raw values by column,
+    ``sent`` their fingerprints, for the record."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -169,7 +171,7 @@ def build_lead_workbook(
         as_of=letter.as_of,
         reply_by=letter.reply_by,
         sheet_name=letter.sheet,
-        sent=[(ask.action.ref, values) for ask, values in zip(request.asks, rows, strict=True)],
+        sent=[(ask.action.ref, prints) for ask, prints in zip(request.asks, sent, strict=True)],
         put=put,
     )
     book.properties.creator = "boardpack"

@@ -20,21 +20,13 @@ from typing import Any
 
 from generator.check.validate import finding_value, reading_hint, validate
 from generator.common.matching import fold, ref_key
-from generator.common.ukdates import uk_date
 from generator.cycle.columns import LEAD_MAY_CHANGE
 from generator.cycle.filenames import distinct_stems
 from generator.cycle.returned import ReturnedFile, ReturnedRow
+from generator.cycle.values import fingerprint, parse_value, shown, value_of, written_value
 from generator.findings import Finding, Severity
 from generator.pipeline import CheckedWorkbook
-from generator.read.cells import (
-    Parsed,
-    is_blank,
-    parse_date,
-    parse_number,
-    parse_status,
-    parse_text,
-    raw_text,
-)
+from generator.read.cells import Parsed, is_blank, raw_text
 from generator.read.workbook import Table
 from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.fields import ACTIONS
@@ -62,37 +54,6 @@ REFUSALS = {
     "{new} was not applied",
     "returned-invalid": "{new} was not applied: {reason}",
 }
-
-
-def parse_value(column_type: str, raw: Any, rules: Rules) -> Parsed:
-    """A returned value read exactly as validation reads a plan's cell of that type."""
-    if column_type == "date":
-        return parse_date(raw, rules.no_date_words)
-    if column_type == "status":
-        return parse_status(raw, rules.key)
-    if column_type == "number":
-        return parse_number(raw)
-    return parse_text(raw)
-
-
-def written_value(parsed: Parsed, raw: Any) -> Any:
-    """What goes into the plan for a cell: the value as understood ("23/04/2027" typed as
-    text becomes the date), or the words typed when they are not a value ("TBC")."""
-    if parsed.value is not None:
-        value = parsed.value
-        return value.replace("\r\n", "\n") if isinstance(value, str) else value
-    return None if is_blank(raw) else raw_text(raw).strip()
-
-
-def shown(value: Any) -> str:
-    """A value as the Changes sheet and messages show it: UK dates, whole numbers plain."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return uk_date(value)
-    return raw_text(value)
 
 
 def _quoted(value: Any) -> str:
@@ -151,17 +112,19 @@ class _Judge:
         return self.rules.actions.columns[column].type
 
     def plan_value(self, index: int, column: str) -> Any:
-        return written_value(Parsed(self.parsed[column][index]), self.table.raw[column][index])
+        """The plan's cell as chase read it when it was sent (so a colour is not a status)."""
+        return value_of(self.column_type(column), self.table.raw[column][index], self.rules)
 
-    def sent_value(self, returned: ReturnedFile, ref: str, index: int | None, column: str) -> Any:
-        """The value the lead was sent: from the record, else the plan's present value."""
+    def sent(self, returned: ReturnedFile, ref: str, index: int | None, column: str) -> str:
+        """The fingerprint of what the lead was sent: from the record, else of the plan's
+        present value."""
         if returned.record is not None:
-            was_sent, raw = returned.record.sent_value(ref, column)
-            if was_sent:
-                return written_value(parse_value(self.column_type(column), raw, self.rules), raw)
+            sent = returned.record.sent_fingerprint(ref, column)
+            if sent is not None:
+                return sent
         if index is None or not self.table.has(column):
-            return None
-        return self.plan_value(index, column)
+            return fingerprint(None)
+        return fingerprint(self.plan_value(index, column))
 
 
 def whose(returned: ReturnedFile, checked: CheckedWorkbook) -> str:
@@ -224,7 +187,7 @@ def _judge_row(
             continue
         parsed = parse_value(judge.column_type(column), raw, judge.rules)
         value = written_value(parsed, raw)
-        if value != judge.sent_value(returned, row.ref, index, column):
+        if fingerprint(value) != judge.sent(returned, row.ref, index, column):
             changed[column] = (value, parsed)
     if not changed:
         return
@@ -279,7 +242,7 @@ def _judge_row(
         now = judge.plan_value(index, column)
         if value == now:
             continue  # already in the plan: collecting again changes nothing
-        if now != judge.sent_value(returned, row.ref, index, column):
+        if fingerprint(now) != judge.sent(returned, row.ref, index, column):
             merge.refusals.append(
                 _refusal(
                     returned, row, column, "returned-changed-in-plan", judge, new=value, now=now

@@ -1,15 +1,18 @@
 """The chase record: a very hidden sheet in each lead's workbook saying what was sent.
 
 Collect needs to know whose workbook came back and what each cell held when it was sent:
-a value that differs from what was sent is the lead's change; one that matches is not, even
-if the plan has moved on since. Excel and LibreOffice keep a very hidden sheet when the lead
-saves, and nobody sees it to trip over. Writing and reading the record live here together,
-so its layout is defined once.
+a value that reads differently from what was sent is the lead's change; one that reads the
+same is not, even if the plan has moved on since. What was sent is kept as a fingerprint of
+each cell's value (see values.py), one cell per action, which keeps the record small and the
+workbook quick to write. Excel and LibreOffice keep a very hidden sheet when the lead saves,
+and nobody sees it to trip over. Writing and reading the record live here together, so its
+layout is defined once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,7 @@ from generator.read.cells import raw_text
 RECORD_SHEET = "boardpack record"
 MARKER = "boardpack chase record"
 VERSION = 1
-_HEADER = ("Ref", "Column", "Sent value")
+_HEADER = ("Ref", "Sent")
 _FIELDS = ("Lead", "Plan", "Plan SHA-256", "As of", "Reply by", "Sheet")
 
 
@@ -37,18 +40,16 @@ class Record:
     as_of: str = ""
     reply_by: str = ""
     sheet: str = ""
-    sent: dict[str, dict[str, Any]] = field(default_factory=dict)  # folded Ref -> column -> raw
+    sent: dict[str, dict[str, str]] = field(default_factory=dict)  # Ref key -> column -> print
 
     def has(self, ref: str) -> bool:
         """Whether the action ``ref`` was sent."""
         return ref_key(ref) in self.sent
 
-    def sent_value(self, ref: str, column: str) -> tuple[bool, Any]:
-        """(True, raw value) when ``column`` of ``ref`` was sent; (False, None) otherwise."""
+    def sent_fingerprint(self, ref: str, column: str) -> str | None:
+        """The fingerprint of what ``column`` of ``ref`` held when sent; None if not sent."""
         row = self.sent.get(ref_key(ref))
-        if row is None or column not in row:
-            return False, None
-        return True, row[column]
+        return None if row is None else row.get(column)
 
 
 def write_record(
@@ -60,7 +61,7 @@ def write_record(
     as_of: dt.date,
     reply_by: dt.date,
     sheet_name: str,
-    sent: Iterable[tuple[str, Mapping[str, Any]]],
+    sent: Iterable[tuple[str, Mapping[str, str]]],
     put: Any,
 ) -> None:
     """Fill ``sheet`` with the record and hide it; ``put(sheet, row, column, value)`` writes
@@ -75,12 +76,10 @@ def write_record(
     row = len(_FIELDS) + 3
     for column, header in enumerate(_HEADER, start=1):
         put(sheet, row, column, header)
-    for ref, columns in sent:
-        for name, value in columns.items():
-            row += 1
-            put(sheet, row, 1, ref)
-            put(sheet, row, 2, name)
-            put(sheet, row, 3, value)
+    for ref, prints in sent:
+        row += 1
+        put(sheet, row, 1, ref)
+        put(sheet, row, 2, json.dumps(dict(prints), ensure_ascii=True, sort_keys=True))
     sheet.protection.sheet = True
 
 
@@ -109,8 +108,14 @@ def read_record(book: Any, path: Path) -> Record | None:
         sheet=fields.get("Sheet", ""),
     )
     for cells in rows[len(_FIELDS) + 3 :]:
-        if len(cells) < 3 or cells[0] in (None, ""):
+        if len(cells) < 2 or cells[0] in (None, ""):
             continue
-        value = None if cells[2] == "" else cells[2]
-        record.sent.setdefault(ref_key(raw_text(cells[0])), {})[str(cells[1])] = value
+        try:
+            prints = json.loads(str(cells[1]))
+        except ValueError:
+            continue  # a damaged line: that action is judged against the plan instead
+        if isinstance(prints, dict):
+            record.sent[ref_key(raw_text(cells[0]))] = {
+                str(column): str(value) for column, value in prints.items()
+            }
     return record
