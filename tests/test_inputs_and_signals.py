@@ -104,9 +104,13 @@ def test_init_never_replaces_a_file_created_while_it_worked(
 
 
 def _small_disk() -> None:
-    """In the child: files may grow to 4 KB; a bigger write fails (EFBIG) as a full disk."""
+    """In the child: files may grow to 8 KB; a bigger write fails (EFBIG) as a full disk.
+
+    The annotated copy of the example with problems then fails inside openpyxl, while a
+    sheet is spooled through a temporary file; the new plan fails in boardpack's own write.
+    """
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
 
 
 def run_on_a_small_disk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -126,8 +130,9 @@ def test_a_full_disk_gives_one_line_and_no_destructor_noise(
     plan: Path, tmp_path: Path, command: str
 ) -> None:
     output = tmp_path / "out.xlsx"
+    problems = ROOT / "workbooks" / "example-with-problems.xlsx"
     args = ["init", str(output)] if command == "init" else [
-        "validate", str(plan), "--as-of", "2026-11-23", "--annotate", str(output)]  # fmt: skip
+        "validate", str(problems), "--as-of", "2026-11-23", "--annotate", str(output)]  # fmt: skip
     result = run_on_a_small_disk(*args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.strip().splitlines()

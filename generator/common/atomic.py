@@ -7,10 +7,13 @@ temporary file in the destination's own folder and is then moved into place with
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import os
 import shutil
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -138,14 +141,36 @@ def write_zip_atomically(
         buffer = io.BytesIO()
         try:
             save(buffer)
-        except SerialisationError as error:
-            # openpyxl spools each sheet through a temporary file with lxml, which reports
-            # a full temporary folder as "IO_ENOSPC" rather than as an OSError.
-            raise OSError(f"no room for a temporary file: {error}") from None
+        except (OSError, SerialisationError) as error:
+            # openpyxl spools each sheet through a temporary file (lxml reports a full one
+            # as "IO_ENOSPC"), and leaves its ZipFile half-written when that fails.
+            if isinstance(error, OSError):
+                failure = OSError(error.errno, error.strerror)
+            else:
+                failure = OSError(f"no room for a temporary file: {error}")
+            _discard_quietly(error)
+            raise failure from None
         temp.write_bytes(buffer.getvalue())
 
     with atomic_path(destination, exclusive=exclusive) as temp:
         write(temp)
+
+
+def _discard_quietly(error: BaseException) -> None:
+    """Free what a failed save left behind without its destructors printing to stderr.
+
+    A ZipFile with a member still open complains from ``__del__`` ("Exception ignored in
+    ZipFile.__del__", ten lines) when it is finally collected; it is collected here, now,
+    with those reports silenced, rather than after the one-line message.
+    """
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        traceback.clear_frames(error.__traceback__)
+        error.__traceback__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
