@@ -33,7 +33,6 @@ class ReportRun:
     plan: Plan | None = None
     written: Path | None = None
     pdf: Path | None = None
-    warnings: list[Finding] = field(default_factory=list)  # text Word could not hold
     sending: list[Finding] = field(default_factory=list)  # the Distribution sheet's problems
     # Earlier workbooks left out of the history, and why: one line each.
     earlier_warnings: list[str] = field(default_factory=list)
@@ -130,11 +129,6 @@ def make_report(
         provenance=provenance,
         history=history,
     )
-    # A control character the checks already reported needs no second warning.
-    flagged = {
-        (f.sheet, f.row, f.column) for f in run.result.findings if f.rule == "illegal-characters"
-    }
-    run.warnings = [w for w in report.warnings if (w.sheet, w.row, w.column) not in flagged]
     write_report(report, output)
     run.written = output
     if pdf and find_soffice() is None:

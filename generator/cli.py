@@ -437,8 +437,6 @@ def report(
         click.echo(f"{result.summary()}; see them with: boardpack validate {workbook}", err=True)
     for line in run.earlier_warnings:
         click.echo(f"warning: {one_line(line)}", err=True)
-    for warning in run.warnings:
-        click.echo(f"warning: {warning.describe()}", err=True)
     if run.sending:
         click.echo(
             f"note: the Distribution sheet has {_problems(run.sending)}; they do not affect "

@@ -11,7 +11,7 @@ from pathlib import Path
 import freezegun
 import pytest
 from click.testing import CliRunner
-from conftest import action_row, write_plan
+from conftest import ACTION_HEADERS, action_row, write_plan
 
 from generator.cli import main
 from generator.render import output as output_module
@@ -183,3 +183,28 @@ def test_a_ref_retyped_without_its_hyphen_is_one_action_to_validate_and_to_chang
     titles = [text for _, text in headings(document)]
     assert "New actions" not in titles and "Removed actions" not in titles
     assert [row[0] for row in status_changes(document)[1:]] == ["QP07"]
+
+
+def test_control_characters_under_aliased_headers_are_found_once_each(
+    tmp_path: Path, run_cli
+) -> None:
+    """Validation reports each cell; the report, quoting them in its appendix, adds nothing."""
+    aliased = {"Action": "Action required", "Lead": "Owner", "Due date": "Target date"}
+    headers = [aliased.get(name, name) for name in ACTION_HEADERS]
+    odd = action_row(Action="Ring the bell_x0007_ twice", **{"Due date": "Friday_x0007_"})
+    rows = [{aliased.get(k, k): v for k, v in row.items()} for row in (odd, action_row(Ref="B"))]
+    plan = write_plan(tmp_path / "plan.xlsx", rows, headers=headers)
+    expected = [
+        ("H2", "Target date", "not-a-date", "error"),
+        ("D2", "Action required", "illegal-characters", "warning"),
+    ]
+    checked = run_cli("validate", str(plan), "--format", "json", "--as-of", AS_OF)
+    findings = json.loads(checked.stdout)
+    assert [(f["cell"], f["column"], f["rule"], f["severity"]) for f in findings] == expected
+    result = run_cli(
+        "report", str(plan), "-o", "board-report.docx", "--as-of", AS_OF, "--allow-errors"
+    )
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith(("error", "warning"))]
+    assert [line.split(":", 1)[0] for line in said] == ["error", "warning"]
+    assert "Actions!H2" in said[0] and "Actions!D2" in said[1]

@@ -257,11 +257,8 @@ def test_cell_text_is_data_and_comes_through_literally() -> None:
     table = table_captioned(document, "Actions in the section Quality of Practice")
     updates = column(table, "Progress update and evidence of impact")
     assert updates[:5] == texts
+    # Rendering only normalises: validation is where a control character is reported.
     assert column(table, "Action")[5] == "Bell\ufffd and <tag> & \nnew line"
-    assert [(w.sheet, w.row, w.column, w.ref, w.rule) for w in report.warnings] == [
-        ("Actions", actions[5].row, "Action", actions[5].ref, "illegal-character")
-    ]
-    assert "1 control character" in report.warnings[0].message
 
 
 def test_changes_since_the_last_report() -> None:

@@ -9,13 +9,13 @@ from generator.common.ukdates import duration, uk_date
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Cell, Column
-from generator.schema.fields import ACTIONS, REPORT
+from generator.schema.fields import REPORT
 
 REPORT_SHEET = REPORT.sheet
 
 
 def _ref(ctx: Context, action: Action) -> str:
-    return ctx.action_text(action, "Ref", action.ref)
+    return ctx.clean(action.ref)
 
 
 def _status(ctx: Context, action: Action) -> Cell:
@@ -23,7 +23,7 @@ def _status(ctx: Context, action: Action) -> Cell:
 
 
 def _update(ctx: Context, action: Action) -> str:
-    return ctx.action_text(action, "Progress update", action.progress_update)
+    return ctx.clean(action.progress_update)
 
 
 def overdue_actions(ctx: Context) -> None:
@@ -51,15 +51,15 @@ def overdue_actions(ctx: Context) -> None:
     for section, actions in by_section.items():
         if not actions:
             continue
-        name = ctx.clean_section(section) or "No section"
+        name = ctx.clean(section) or "No section"
         ctx.heading(name, 2)
         ctx.table(
             columns,
             (
                 [
                     _ref(ctx, a),
-                    ctx.action_text(a, "Action", a.action),
-                    ctx.action_text(a, "Lead", a.lead),
+                    ctx.clean(a.action),
+                    ctx.clean(a.lead),
                     f"{uk_date(a.effective_due_date)}\n"
                     f"{duration(a.days_overdue(ctx.as_of))} overdue",
                     _status(ctx, a),
@@ -95,8 +95,8 @@ def slippage(ctx: Context) -> None:
         (
             [
                 _ref(ctx, a),
-                ctx.action_text(a, "Action", a.action),
-                ctx.action_text(a, "Lead", a.lead),
+                ctx.clean(a.action),
+                ctx.clean(a.lead),
                 uk_date(a.due_date),
                 f"{uk_date(a.revised_due_date)}\n{duration(a.slippage_days)} later",
                 _status(ctx, a),
@@ -130,10 +130,10 @@ def undated(ctx: Context) -> None:
         (
             [
                 _ref(ctx, a),
-                ctx.action_text(a, ACTIONS.action.name, a.action),
-                ctx.clean_section(a.section),
-                ctx.action_text(a, ACTIONS.lead.name, a.lead),
-                ctx.action_text(a, ACTIONS.due_date.name, a.no_date_reason) or "Not given",
+                ctx.clean(a.action),
+                ctx.clean(a.section),
+                ctx.clean(a.lead),
+                ctx.clean(a.no_date_reason) or "Not given",
                 _status(ctx, a),
             ]
             for a in actions
@@ -146,7 +146,7 @@ def undated(ctx: Context) -> None:
 def next_steps(ctx: Context) -> None:
     """The Report sheet's Next steps, then the actions due before the next meeting."""
     ctx.heading("Next steps")
-    typed = ctx.field_text(REPORT_SHEET, "Next steps", ctx.plan.report.next_steps)
+    typed = ctx.clean(ctx.plan.report.next_steps)
     ctx.numbered_lines(typed)
     soon = ctx.plan.due_soon(ctx.as_of)
     until = ctx.plan.lookahead_until(ctx.as_of)
@@ -179,9 +179,9 @@ def _due_table(ctx: Context, actions: Sequence[Action]) -> None:
         (
             [
                 _ref(ctx, a),
-                ctx.action_text(a, "Action", a.action),
-                ctx.clean_section(a.section),
-                ctx.action_text(a, "Lead", a.lead),
+                ctx.clean(a.action),
+                ctx.clean(a.section),
+                ctx.clean(a.lead),
                 uk_date(a.effective_due_date),
                 _status(ctx, a),
             ]

@@ -10,11 +10,8 @@ from generator.findings import Finding
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import DATE_CM, REF_CM, STATUS_CM, TEXT_CM, Column
-from generator.render.text import Origin
-from generator.schema.fields import ACTIONS
 
 # Finding messages can quote cell values, which may hold characters Word cannot.
-_FINDINGS = Origin("Findings", "Message")
 
 
 def landscape_pages(ctx: Context) -> None:
@@ -51,17 +48,16 @@ def whole_plan(ctx: Context, letter: str) -> None:
         Column("Progress update and evidence of impact", 8.9, minimum_cm=TEXT_CM),
     ]
     sections = {section.name: section for section in ctx.plan.sections}
-    clean = ctx.action_text
-    columns_of = ACTIONS
+    clean = ctx.clean
 
     def lead_and_partners(a: Action) -> str:
-        partners = clean(a, columns_of.partners.name, a.partners).strip()
-        lead = clean(a, columns_of.lead.name, a.lead)
+        partners = clean(a.partners).strip()
+        lead = clean(a.lead)
         return f"{lead}\nPartners: {partners}" if partners else lead
 
     def progress_and_evidence(a: Action) -> str:
-        update = clean(a, columns_of.progress_update.name, a.progress_update)
-        evidence = clean(a, columns_of.evidence_of_impact.name, a.evidence_of_impact).strip()
+        update = clean(a.progress_update)
+        evidence = clean(a.evidence_of_impact).strip()
         if not evidence:
             return update
         return (
@@ -71,10 +67,10 @@ def whole_plan(ctx: Context, letter: str) -> None:
         )
 
     for name, actions in ctx.plan.actions_by_section().items():
-        title = ctx.clean_section(name) or "No section"
+        title = ctx.clean(name) or "No section"
         ctx.heading(title, 2, numbered=False)
         section = sections.get(name)
-        lead = ctx.field_text("Sections", "Lead", section.lead) if section else ""
+        lead = ctx.clean(section.lead) if section else ""
         about = [plural(len(actions), "action")]
         if lead:
             about.append(f"section lead: {lead}")
@@ -87,17 +83,12 @@ def whole_plan(ctx: Context, letter: str) -> None:
             columns,
             (
                 [
-                    clean(a, columns_of.ref.name, a.ref),
-                    clean(a, columns_of.action.name, a.action),
+                    clean(a.ref),
+                    clean(a.action),
                     lead_and_partners(a),
-                    uk_date(a.due_date) or clean(a, columns_of.due_date.name, a.no_date_reason),
+                    uk_date(a.due_date) or clean(a.no_date_reason),
                     # A revised date that names no day is shown as typed, in its own column.
-                    uk_date(a.revised_due_date)
-                    or (
-                        clean(a, columns_of.revised_due_date.name, a.no_date_reason)
-                        if a.due_date
-                        else ""
-                    ),
+                    uk_date(a.revised_due_date) or (clean(a.no_date_reason) if a.due_date else ""),
                     uk_date(a.completed_date),
                     ctx.status(a.status),
                     progress_and_evidence(a),
@@ -127,7 +118,7 @@ def data_quality_appendix(ctx: Context, errors: list[Finding], letter: str) -> N
 
     def where(finding: Finding) -> str:
         place = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
-        return ctx.clean(place, _FINDINGS)
+        return ctx.clean(place)
 
     ctx.table(
         [
@@ -139,9 +130,9 @@ def data_quality_appendix(ctx: Context, errors: list[Finding], letter: str) -> N
         (
             [
                 where(f),
-                ctx.clean(f.ref, _FINDINGS),
-                ctx.clean(f.column, _FINDINGS),
-                ctx.clean(_sentence(f.message), _FINDINGS),
+                ctx.clean(f.ref),
+                ctx.clean(f.column),
+                ctx.clean(_sentence(f.message)),
             ]
             for f in errors
         ),

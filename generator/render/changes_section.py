@@ -17,7 +17,6 @@ from generator.render.tables import (
     Column,
     Styled,
 )
-from generator.render.text import Origin
 
 _TRAVEL = {
     "improving": ("Improving", "E2EFDA"),
@@ -33,10 +32,10 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
     ctx.numbered(changes_headline(changes))
 
     def ref(action: Action) -> str:
-        return ctx.action_text(action, "Ref", action.ref)
+        return ctx.clean(action.ref)
 
     def what(action: Action) -> str:
-        return ctx.action_text(action, "Action", action.action)
+        return ctx.clean(action.action)
 
     if changes.section_trends:
         ctx.heading("Direction of travel by section", 2)
@@ -49,7 +48,7 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
             ],
             (
                 [
-                    ctx.clean_section(trend.section),
+                    ctx.clean(trend.section),
                     _counts(trend, previous=True),
                     _counts(trend, previous=False),
                     Styled(*_TRAVEL.get(trend.direction, (trend.direction, ""))),
@@ -72,9 +71,9 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
             ],
             (
                 [
-                    ctx.clean(change.ref, _origin(change.ref, "Ref")),
-                    ctx.clean(change.action, _origin(change.ref, "Action")),
-                    ctx.clean_section(change.section),
+                    ctx.clean(change.ref),
+                    ctx.clean(change.action),
+                    ctx.clean(change.section),
                     ctx.status(change.was),
                     ctx.status(change.now),
                     _MOVES.get(change.direction, change.direction),
@@ -98,7 +97,7 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
                 [
                     ref(a),
                     what(a),
-                    ctx.clean_section(a.section),
+                    ctx.clean(a.section),
                     uk_date(a.effective_due_date),
                     ctx.status(a.status),
                 ]
@@ -118,9 +117,9 @@ def changes_since_last_report(ctx: Context, changes: PlanChanges) -> None:
             ],
             (
                 [
-                    ctx.clean(a.ref, _origin(a.ref, "Ref", previous=True)),
-                    ctx.clean(a.action, _origin(a.ref, "Action", previous=True)),
-                    ctx.clean_section(a.section),
+                    ctx.clean(a.ref),
+                    ctx.clean(a.action),
+                    ctx.clean(a.section),
                     ctx.status(a.status),
                 ]
                 for a in changes.removed_actions
@@ -166,7 +165,3 @@ def _counts(trend: SectionTrend, *, previous: bool) -> str:
         return "No actions"
     listed = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     return f"{plural(total, 'action')}: {listed}"
-
-
-def _origin(ref: str, column: str, *, previous: bool = False) -> Origin:
-    return Origin("Actions (previous workbook)" if previous else "Actions", column, None, ref)

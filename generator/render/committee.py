@@ -24,7 +24,7 @@ ACCESS_TO_INFORMATION = (
 
 
 def _typed(ctx: Context, field: str, value: str) -> str:
-    return ctx.field_text(REPORT_SHEET, field, value).strip()
+    return ctx.clean(value).strip()
 
 
 def key_issues(ctx: Context) -> None:

@@ -13,7 +13,7 @@ from docx.shared import Cm, Emu, Length
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
-from generator.model.plan import Action, Plan
+from generator.model.plan import Plan
 from generator.render.house import House
 from generator.render.tables import (
     BASE_TABLE_PT,
@@ -24,13 +24,11 @@ from generator.render.tables import (
     status_cell,
     table_xml,
 )
-from generator.render.text import Cleaner, Origin
-from generator.schema.fields import ACTIONS, SECTIONS
+from generator.render.text import for_word
 
 #: A table's place in the document until the package is saved (see output.document_bytes).
 PLACEHOLDER_NS = "urn:boardpack:table"
 
-ACTIONS_SHEET = ACTIONS.sheet
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
 _NUMBER_INDENT = Cm(1.25)
@@ -44,7 +42,6 @@ class Context:
     plan: Plan
     as_of: dt.date
     house: House
-    clean: Cleaner
     tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
     # The current section's number and its last paragraph number ("3" and "2" for 3.2);
     # a section of 0 is an unnumbered part (the appendices), whose paragraphs are plain.
@@ -136,15 +133,10 @@ class Context:
         self._figures += 1
         return self.caption(f"Figure {self._figures}: {text}")
 
-    def action_text(self, action: Action, column: str, text: str) -> str:
-        """A cell of the Actions sheet, cleaned, with its origin remembered for warnings."""
-        return self.clean(text, Origin(ACTIONS_SHEET, column, action.row or None, action.ref))
-
-    def clean_section(self, name: str) -> str:
-        return self.clean(name, Origin(SECTIONS.sheet, SECTIONS.name.name))
-
-    def field_text(self, sheet: str, column: str, text: str) -> str:
-        return self.clean(text, Origin(sheet, column))
+    @staticmethod
+    def clean(text: str | None) -> str:
+        """Workbook text as Word must hold it (see ``render.text.for_word``)."""
+        return for_word(text)
 
     def table(
         self,

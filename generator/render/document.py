@@ -26,16 +26,15 @@ from generator.render.house import House, fill_header_controls, open_template, s
 from generator.render.measures import measures
 from generator.render.output import document_bytes, set_properties
 from generator.render.package import modernise
-from generator.render.text import Cleaner, Origin
+from generator.render.text import for_word
 
 
 @dataclass
 class Report:
-    """A built report: the Word document and the cells whose text had to be changed for Word."""
+    """A built report: the Word document and its tables."""
 
     document: Document  # tables stand as placeholders until to_bytes splices them in
     tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
-    warnings: list[Finding] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
         """The .docx bytes: identical for the same inputs, template and as-of date."""
@@ -62,8 +61,7 @@ def build_report(
     """
     opened = open_template(template)
     document = opened.document
-    cleaner = Cleaner(file=plan.source_name)
-    ctx = Context(document, plan, as_of, House(document), cleaner)
+    ctx = Context(document, plan, as_of, House(document))
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
 
     # Committee order (seeds 001 and 003); a part the workbook does not give is left out.
@@ -109,24 +107,24 @@ def build_report(
 
     opened.finish()
     fields = plan.report
-    title = cleaner(fields.title, Origin("Report", "Title")) or front.DEFAULT_TITLE
+    title = for_word(fields.title) or front.DEFAULT_TITLE
     fill_header_controls(
         document,
         {
-            "classification": cleaner(fields.classification, Origin("Report", "Classification")),
+            "classification": for_word(fields.classification),
             "title": title,
-            "organisation": cleaner(fields.organisation, Origin("Report", "Organisation")),
+            "organisation": for_word(fields.organisation),
         },
     )
     set_language(document)
     modernise(document)
-    meeting = cleaner(fields.meeting, Origin("Report", "Meeting"))
+    meeting = for_word(fields.meeting)
     set_properties(
         document,
         title=title,
         subject=f"{meeting}: progress report" if meeting else "Improvement plan progress report",
-        author=cleaner(fields.author, Origin("Report", "Author")),
+        author=for_word(fields.author),
         as_of=as_of,
         provenance=provenance or {"As-of date": as_of.isoformat()},
     )
-    return Report(document, ctx.tables, cleaner.findings())
+    return Report(document, ctx.tables)

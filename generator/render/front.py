@@ -28,7 +28,7 @@ def front_sheet(ctx: Context) -> None:
     fields = ctx.plan.report
 
     def text(column: str, value: str) -> str:
-        return ctx.field_text(REPORT_SHEET, column, value)
+        return ctx.clean(value)
 
     if fields.organisation:
         ctx.paragraph(text("Organisation", fields.organisation), ctx.house.subtitle)
@@ -75,7 +75,7 @@ def exempt_notice(paragraph: str) -> str:
 
 def purpose(ctx: Context) -> None:
     """ "Purpose of the report", as seeds 001 and 003 open, when the Report sheet gives one."""
-    typed = ctx.field_text(REPORT_SHEET, "Purpose", ctx.plan.report.purpose)
+    typed = ctx.clean(ctx.plan.report.purpose)
     if typed.strip():
         ctx.heading("Purpose of the report")
         ctx.numbered_lines(typed)
@@ -83,7 +83,7 @@ def purpose(ctx: Context) -> None:
 
 def background(ctx: Context) -> None:
     """The Report sheet's Background (the inspection, the plan so far), when given."""
-    typed = ctx.field_text(REPORT_SHEET, "Background", ctx.plan.report.background)
+    typed = ctx.clean(ctx.plan.report.background)
     if typed.strip():
         ctx.heading("Background")
         ctx.numbered_lines(typed)
@@ -92,7 +92,7 @@ def background(ctx: Context) -> None:
 def summary(ctx: Context, headline: str) -> None:
     """The Report sheet's Summary, or a plain opening with ``headline``'s figures."""
     ctx.heading("Summary")
-    typed = ctx.field_text(REPORT_SHEET, "Summary", ctx.plan.report.summary)
+    typed = ctx.clean(ctx.plan.report.summary)
     paragraphs = [part.strip() for part in typed.split("\n") if part.strip()]
     if not paragraphs:
         board = body_name(ctx.plan.report.meeting)
@@ -108,10 +108,7 @@ def summary(ctx: Context, headline: str) -> None:
 def recommendations(ctx: Context) -> None:
     """ "The Board is asked to:" and the numbered recommendations, "1) ...", as seed 004 has."""
     ctx.heading("Recommendations")
-    items = [
-        ctx.field_text(REPORT_SHEET, "Recommendations", item).strip()
-        for item in ctx.plan.report.recommendations
-    ]
+    items = [ctx.clean(item).strip() for item in ctx.plan.report.recommendations]
     items = [item for item in items if item] or [
         f"note the progress made against the improvement plan as at {uk_date(ctx.as_of)}."
     ]

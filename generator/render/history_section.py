@@ -25,7 +25,7 @@ from generator.render.history_chart import (
     history_chart_png,
     history_chart_width,
 )
-from generator.render.measures import MEASURES_SHEET, measure_value
+from generator.render.measures import measure_value
 from generator.render.progress_summary import NO_STATUS, status_columns
 from generator.render.tables import (
     DATE_CM,
@@ -36,7 +36,6 @@ from generator.render.tables import (
     Cell,
     Column,
 )
-from generator.render.text import Origin
 
 #: Boards side by side in one measures table; more boards continue in another table.
 MEASURE_BOARDS_PER_TABLE = 6
@@ -224,7 +223,7 @@ def _measure_row(ctx: Context, item: MeasureHistory, chunk: Sequence[int]) -> li
     measure = item.measure
 
     def text(column: str, value: str) -> str:
-        return ctx.clean(value, Origin(MEASURES_SHEET, column, None, measure.name))
+        return ctx.clean(value)
 
     unit = text("Unit", measure.unit).strip()
     # A short unit rides with every figure; a longer one is said once, with the name.
@@ -248,15 +247,15 @@ _ACTION_COLUMNS = (
 
 def _action_cells(ctx: Context, action: Action) -> list[Cell]:
     return [
-        ctx.action_text(action, "Ref", action.ref),
-        ctx.action_text(action, "Action", action.action),
-        ctx.action_text(action, "Lead", action.lead),
+        ctx.clean(action.ref),
+        ctx.clean(action.action),
+        ctx.clean(action.lead),
     ]
 
 
 def _board_text(ctx: Context, board: Board) -> str:
-    return ctx.clean(board_name(board), Origin("Report", "Meeting date"))
+    return ctx.clean(board_name(board))
 
 
 def _clean_short(ctx: Context, board: Board) -> str:
-    return ctx.clean(_short_name(board), Origin("Report", "Meeting date"))
+    return ctx.clean(_short_name(board))

@@ -8,7 +8,6 @@ from generator.common.ukdates import number
 from generator.model.plan import Measure
 from generator.render.context import Context
 from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
-from generator.render.text import Origin
 from generator.schema.fields import MEASURES
 
 MEASURES_SHEET = MEASURES.sheet
@@ -35,7 +34,7 @@ def measures(ctx: Context) -> None:
     )
 
     def text(measure: Measure, column: str, value: str) -> str:
-        return ctx.clean(value, Origin(MEASURES_SHEET, column, None, measure.name))
+        return ctx.clean(value)
 
     def row(measure: Measure) -> list[Cell]:
         unit = text(measure, "Unit", measure.unit)
@@ -62,7 +61,7 @@ def measures(ctx: Context) -> None:
     rows: list[Sequence[Cell] | Band] = []
     for section, items in groups.items():
         if banded:
-            rows.append(Band(ctx.clean_section(section) or "Other measures"))
+            rows.append(Band(ctx.clean(section) or "Other measures"))
         rows.extend(row(measure) for measure in items)
     ctx.table(
         [

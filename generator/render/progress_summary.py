@@ -121,7 +121,7 @@ def progress_summary(ctx: Context, *, chart: bool = True) -> None:
     ctx.table(
         columns,
         [
-            cells(ctx.clean_section(row.section) or NO_SECTION, row.total, row.counts, row.unknown)
+            cells(ctx.clean(row.section) or NO_SECTION, row.total, row.counts, row.unknown)
             for row in rows
         ],
         caption="RAG ratings for actions in each section of the plan",
@@ -163,7 +163,7 @@ def status_key(ctx: Context) -> None:
 
 def progress_chart(ctx: Context, rows: list[SectionCounts]) -> None:
     """The chart of the same figures, with the numbers in its alt text."""
-    data = [(ctx.clean_section(row.section) or NO_SECTION, row.counts) for row in rows]
+    data = [(ctx.clean(row.section) or NO_SECTION, row.counts) for row in rows]
     png = chart_png(data, ctx.plan.key)
     paragraph = ctx.paragraph()
     paragraph.paragraph_format.keep_with_next = True
@@ -194,13 +194,13 @@ def progress_by_section(ctx: Context) -> None:
     late = {id(action) for action in plan.overdue(ctx.as_of)}
     for row in section_counts(plan):
         section = sections.get(row.section)
-        ctx.heading(ctx.clean_section(row.section) or NO_SECTION, 2)
+        ctx.heading(ctx.clean(row.section) or NO_SECTION, 2)
         counts = [
             f"{row.counts.get(status.name, 0):,} {status.name}" for status in plan.key.statuses
         ]
         listed = f"{', '.join(counts[:-1])} and {counts[-1]}" if len(counts) > 1 else counts[0]
         overdue = sum(1 for a in plan.actions_by_section().get(row.section, []) if id(a) in late)
-        lead = ctx.field_text("Sections", "Lead", section.lead).strip() if section else ""
+        lead = ctx.clean(section.lead).strip() if section else ""
         ctx.numbered(
             f"{plural(row.total, 'action')}: {listed}"
             + (f"; {overdue:,} overdue" if overdue else "")
@@ -208,4 +208,4 @@ def progress_by_section(ctx: Context) -> None:
             + (f" Section lead: {lead}." if lead else "")
         )
         if section is not None:
-            ctx.numbered_lines(ctx.field_text("Sections", "Commentary", section.commentary))
+            ctx.numbered_lines(ctx.clean(section.commentary))
