@@ -275,6 +275,9 @@ def test_collecting_into_the_updated_plan_changes_nothing_more(
     result = collect(updated, folder, twice, 1)
     assert "No changes to apply" in result.stdout
     assert cells(twice, "Actions") == cells(updated, "Actions")
+    with zipfile.ZipFile(updated) as first, zipfile.ZipFile(twice) as second:
+        assert second.read("xl/styles.xml") == first.read("xl/styles.xml")  # no growth
+        assert second.namelist() == first.namelist()
     book = openpyxl.load_workbook(twice)
     assert book.sheetnames[-1] == "Changes"  # replaced, not added to
     assert list(book["Changes"].iter_rows(values_only=True))[1:] == []

@@ -297,8 +297,8 @@ def test_findings_on_a_sheet_per_section_name_their_own_sheet_and_cell(
 
 _WORDS = st.text(string.ascii_letters, min_size=3, max_size=10)
 # Short enough to be a sheet's name too (Excel allows 31 characters, "1. " included).
-_SECTION_NAMES = st.lists(_WORDS, min_size=1, max_size=3).map(" and ".join).filter(
-    lambda name: len(name) <= 28
+_SECTION_NAMES = (
+    st.lists(_WORDS, min_size=1, max_size=3).map(" and ".join).filter(lambda name: len(name) <= 28)
 )
 _TEXT = st.text(string.ascii_letters + string.digits + " ,.'-", min_size=1, max_size=40).filter(
     lambda text: text.strip() != ""

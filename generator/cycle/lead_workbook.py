@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.common.ukdates import uk_date
 from generator.cycle.asks import LeadRequest
 from generator.cycle.columns import LEAD_MAY_CHANGE
+from generator.cycle.layout import lines_needed, row_height
 from generator.cycle.record import write_record
 from generator.scaffold import (
     HEADER_FILL,
@@ -45,8 +46,6 @@ ATTENTION_FILL = PatternFill("solid", fgColor="FCE4D6")
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
 _EXCEL_CELL_LIMIT = 32_767
-LINE_HEIGHT = 15  # points per line of 11-point text
-MAX_ROW_HEIGHT = 409  # Excel's tallest row
 
 
 @dataclass(frozen=True)
@@ -143,14 +142,13 @@ def build_lead_workbook(
                 cell.number_format = UK_DATE_FORMAT
             if column.editable:
                 cell.fill, cell.protection = EDITABLE_FILL, UNLOCKED
-            lines = max(lines, _lines(cell.value, widths[number - 1]))
+            lines = max(lines, lines_needed(cell.value, widths[number - 1]))
         cell = put(sheet, row, attention, "; ".join(ask.reasons) or None)
         cell.alignment = WRAP
         if ask.reasons:
             cell.fill = ATTENTION_FILL
-        # Not every program sizes wrapped rows when it opens a file, so the height is set.
-        lines = max(lines, _lines(cell.value, LONG_WIDTH))
-        sheet.row_dimensions[row].height = min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT)
+        lines = max(lines, lines_needed(cell.value, LONG_WIDTH))
+        sheet.row_dimensions[row].height = row_height(lines)
     sheet.freeze_panes = f"A{first}"
     # Printed, it fits the page's width, landscape, with the header row on every page.
     sheet.page_setup.orientation = "landscape"
@@ -184,14 +182,6 @@ def build_lead_workbook(
 
 def _width(column: Column) -> int:
     return LONG_WIDTH if column.name in LONG_TEXT else WIDTHS.get(column.type, WIDTHS["text"])
-
-
-def _lines(value: Any, width: int) -> int:
-    """Lines a wrapped cell needs at ``width`` characters: enough to read, if not exact."""
-    if not isinstance(value, str):
-        return 1
-    per_line = max(width - 2, 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
 def _shape_column(

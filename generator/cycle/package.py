@@ -35,6 +35,7 @@ from defusedxml import ElementTree
 
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import atomic_path
+from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
 from generator.read.workbook import open_calamine
 
@@ -266,8 +267,11 @@ class PlanPackage:
         """Write a copy with ``values`` (A1 -> value) in the sheet and a Changes sheet."""
         styles = _Styles(self.styles_xml)
         sheet_xml = self._patched_sheet(values, styles)
-        header_style = styles.bold() if self.styles_part else 0
-        changes_xml = self._changes_xml(changes, header_style)
+        changes_xml = self._changes_xml(
+            changes,
+            header=styles.bold() if self.styles_part else 0,
+            wrapped=styles.wrapped() if self.styles_part else 0,
+        )
         replaced, added = self._changes_part()
         new_parts: dict[str, bytes] = {self.sheet_part: sheet_xml}
         if self.styles_part and styles.changed:
@@ -304,15 +308,62 @@ class PlanPackage:
                 raise ValueError(f"not a cell: {cell}")
             by_row.setdefault(int(found[2]), {})[column_number(found[1])] = value
         column_styles = self._column_styles()
+        xml = self.sheet_xml
+        edits: list[tuple[int, int, int, bytes]] = []  # (start, end, row number, new bytes)
+        for number, cells in by_row.items():
+            row = self._rows.get(number)
+            if row is not None:
+                new = self._patched_row(row, cells, styles, column_styles)
+                edits.append((row.start, row.end, number, new))
+                continue
+            # A row the sheet does not have yet goes before the first row below it.
+            at = bisect.bisect_right(self._row_order, number)
+            cells_xml = b"".join(
+                self._cell(column, number, value, column_styles.get(column), styles)
+                for column, value in sorted(cells.items())
+            )
+            p = self.prefix
+            element = b"<" + p + b'row r="' + str(number).encode() + b'">' + cells_xml
+            element += b"</" + p + b"row>"
+            if at < len(self._row_order):
+                start = self._rows[self._row_order[at]].start
+                edits.append((start, start, number, element))
+            else:
+                edits.append((*self._sheet_data_end(), number, element))
+        empty = re.search(rb"<(\w+:)?sheetData\s*/>", xml)
+        if empty is not None:  # no rows at all: the new ones fill an opened sheetData
+            tag = b"sheetData"
+            rows = b"".join(new for *_, new in sorted(edits, key=lambda edit: edit[2]))
+            opened = (
+                b"<"
+                + (empty[1] or b"")
+                + tag
+                + b">"
+                + rows
+                + b"</"
+                + (empty[1] or b"")
+                + tag
+                + b">"
+            )
+            return xml[: empty.start()] + opened + xml[empty.end() :]
         pieces: list[bytes] = []
         position = 0
-        for number in sorted(by_row, key=lambda n: self._rows[n].start):
-            row = self._rows[number]
-            pieces.append(self.sheet_xml[position : row.start])
-            pieces.append(self._patched_row(row, by_row[number], styles, column_styles))
-            position = row.end
-        pieces.append(self.sheet_xml[position:])
+        for start, end, _, new in sorted(edits, key=lambda edit: (edit[0], edit[2])):
+            pieces.append(xml[position:start] + new)
+            position = end
+        pieces.append(xml[position:])
         return b"".join(pieces)
+
+    def _sheet_data_end(self) -> tuple[int, int]:
+        """Where rows go after the last one: just before ``</sheetData>`` (an empty
+        ``<sheetData/>`` is opened instead, by the caller)."""
+        closing = re.search(rb"</(\w+:)?sheetData>", self.sheet_xml)
+        if closing is None:
+            raise NotWritable(
+                f"{self.path}: the sheet {self.sheet!r} has no cell data to write into; "
+                "open it in Excel, save it again and run collect on that"
+            )
+        return closing.start(), closing.start()
 
     def _patched_row(
         self,
@@ -442,28 +493,37 @@ class PlanPackage:
 
     @cached_property
     def _changes_name(self) -> str:
-        return next(
-            (name for name, _, _ in self.sheets if name.casefold() == CHANGES_SHEET.casefold()),
-            "",
-        )
-
-    @cached_property
-    def has_our_changes_sheet(self) -> bool:
-        """Whether the plan's "Changes" sheet is one boardpack wrote (so it is replaced)."""
-        if not self._changes_name:
-            return False
+        """The sheet an earlier collect wrote ("Changes", or "Changes 2" beside a plan's own
+        sheet of that name), known by its name and its header row; "" when there is none."""
+        pattern = re.compile(re.escape(CHANGES_SHEET) + r"( \d+)?", re.IGNORECASE)
+        candidates = [name for name, _, _ in self.sheets if pattern.fullmatch(name)]
+        if not candidates:
+            return ""
         try:
-            sheet = open_calamine(self.path).get_sheet_by_name(self._changes_name)
-            first = sheet.to_python(nrows=1)
+            book = open_calamine(self.path)
+            for name in reversed(candidates):
+                first = book.get_sheet_by_name(name).to_python(nrows=1)
+                headers = tuple(str(value) for value in first[0]) if first else ()
+                if headers[: len(CHANGES_HEADERS)] == CHANGES_HEADERS:
+                    return name
         except Exception:  # an unreadable sheet is not ours to replace
-            return False
-        headers = tuple(str(value) for value in first[0][: len(CHANGES_HEADERS)]) if first else ()
-        return headers == CHANGES_HEADERS
+            return ""
+        return ""
 
-    def _changes_xml(self, changes: Sequence[ChangeRow], header_style: int) -> bytes:
+    @property
+    def has_our_changes_sheet(self) -> bool:
+        """Whether the plan has the Changes sheet of an earlier collect (it is replaced)."""
+        return bool(self._changes_name)
+
+    def _changes_xml(self, changes: Sequence[ChangeRow], *, header: int, wrapped: int) -> bytes:
+        """The Changes sheet: a bold header row, frozen; values wrapped; printed landscape,
+        as wide as the page."""
         namespace = _STRICT_MAIN if _STRICT_MAIN.encode() in self.sheet_xml[:2000] else _MAIN
-        rows = [_changes_row(1, CHANGES_HEADERS, header_style)]
-        rows += [_changes_row(n, change.cells(), 0) for n, change in enumerate(changes, start=2)]
+        rows = [_changes_row(1, CHANGES_HEADERS, header)]
+        rows += [
+            _changes_row(number, change.cells(), wrapped)
+            for number, change in enumerate(changes, start=2)
+        ]
         last = len(changes) + 1
         cols = "".join(
             f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
@@ -473,6 +533,7 @@ class PlanPackage:
             (
                 '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<worksheet xmlns="{namespace}">'
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
                 f'<dimension ref="A1:{column_letter(len(CHANGES_HEADERS))}{last}"/>'
                 '<sheetViews><sheetView workbookViewId="0">'
                 '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -487,6 +548,7 @@ class PlanPackage:
                 b"</sheetData>"
                 b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                 b'footer="0.3"/>'
+                b'<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
                 b"</worksheet>"
             )
         )
@@ -572,13 +634,16 @@ def _inline_string(prefix: bytes, attrs: bytes, text: str) -> bytes:
 
 def _changes_row(number: int, values: Sequence[str], style: int) -> bytes:
     cells = []
+    lines = 1
     for column, value in enumerate(values, start=1):
         if not value:
             continue
         ref = f"{column_letter(column)}{number}".encode()
         attrs = b'r="' + ref + b'"' + (f' s="{style}"'.encode() if style else b"")
         cells.append(_inline_string(b"", attrs, value))
-    return f'<row r="{number}">'.encode() + b"".join(cells) + b"</row>"
+        lines = max(lines, lines_needed(value, _CHANGES_WIDTHS[column - 1]))
+    height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
+    return f'<row r="{number}"{height}>'.encode() + b"".join(cells) + b"</row>"
 
 
 def _widened_spans(start_tag: bytes, values: Mapping[int, Any]) -> bytes:
@@ -611,6 +676,7 @@ class _Styles:
         self.changed = False
         self._date_clones: dict[bytes | None, bytes] = {}
         self._bold: int | None = None
+        self._wrapped: int | None = None
 
     def _section(self, tag: bytes) -> tuple[int, int] | None:
         """The span of the ``<tag ...>...</tag>`` section's contents."""
@@ -631,11 +697,18 @@ class _Styles:
         return list(pattern.finditer(self.xml, span[0], span[1]))
 
     def _append(self, section: bytes, name: bytes, element: bytes) -> int:
-        """Append ``element`` (a ``name``) to ``section``, fix its count; return its index."""
+        """Append ``element`` (a ``name``) to ``section``, fix its count; return its index.
+
+        An identical element already there is used instead, so collecting again and again
+        into the same plan never grows its styles.
+        """
         span = self._section(section)
         if span is None:
             raise NotWritable(f"styles.xml has no {section.decode()}")
-        index = len(self._elements(section, name))
+        existing = [found[0] for found in self._elements(section, name)]
+        if element in existing:
+            return existing.index(element)
+        index = len(existing)
         self.xml = self.xml[: span[1]] + element + self.xml[span[1] :]
         opening = re.search(rb"<(?:\w+:)?" + section + rb"\b[^>]*>", self.xml)
         assert opening is not None
@@ -675,6 +748,27 @@ class _Styles:
             result = str(self._append(b"cellXfs", b"xf", new_tag + element[len(tag[0]) :])).encode()
         self._date_clones[style] = result
         return result
+
+    def wrapped(self) -> int:
+        """A cell style like the default one, with text wrapped and set at the top."""
+        if self._wrapped is not None:
+            return self._wrapped
+        xfs = self._elements(b"cellXfs", b"xf")
+        if not xfs:
+            self._wrapped = 0
+            return 0
+        tag = _START_TAG.match(xfs[0][0])
+        assert tag is not None
+        opening = _set_attr(tag[0], b"applyAlignment", b"1")
+        name = opening[1:].split(None, 1)[0].rstrip(b"/>")
+        if opening.endswith(b"/>"):
+            opening = opening[:-2] + b">"
+        prefix = name[: name.index(b":") + 1] if b":" in name else b""
+        element = (
+            opening + b"<" + prefix + b'alignment vertical="top" wrapText="1"/></' + name + b">"
+        )
+        self._wrapped = self._append(b"cellXfs", b"xf", element)
+        return self._wrapped
 
     def bold(self) -> int:
         """A cell style with the workbook's first font made bold (for the header row)."""
