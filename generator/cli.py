@@ -124,11 +124,20 @@ SMTP_PREFIX = "BOARDPACK_SMTP_"
 PASSWORD_VARIABLE = SMTP_PREFIX + "PASSWORD"
 
 
+#: Where a team's own aliases go: every "add it to the aliases" message ends with this.
+RULES_ADVICE = (
+    "boardpack rules my-rules.yaml writes a copy of the rules to edit, used with "
+    "--rules my-rules.yaml; boardpack inspect shows how the workbook was read"
+)
+
+
 def with_options(error: BoardpackError) -> str:
     """The core's message, with the options (and variables) that set what it is about."""
     message = str(error)
     if "max_size" in error.settings:
         return f"{message}; if the workbook is genuine, raise the limit with --max-size"
+    if "rules" in error.settings:
+        return f"{message} ({RULES_ADVICE})"
     if len(error.settings) == 1:  # one setting: its option and its variable
         (setting,) = error.settings
         variable = SMTP_PREFIX + SMTP_ENVIRONMENT[setting] if setting in SMTP_ENVIRONMENT else ""
@@ -189,6 +198,8 @@ def main() -> None:
     boardpack report plan.xlsx -o out.docx  write the committee report
     boardpack send out.docx --workbook plan.xlsx
     boardpack init new-plan.xlsx            start a new plan workbook
+    boardpack inspect plan.xlsx             show how a workbook is read
+    boardpack rules my-rules.yaml           a copy of the rules to edit
     """
 
 
@@ -281,10 +292,11 @@ def validate(
     if annotate is not None and rules_path is not None:
         refuse_overwriting_input(annotate, rules_path)
     rules = load_rules(rules_path)
-    progress = _progress(list(workbooks), quiet)
+    paths = _without_lock_files(list(workbooks), quiet)
+    progress = _progress(paths, quiet)
     try:
         checked, result, problems = check_workbooks(
-            list(workbooks), rules, as_of_or_today(as_of), limits_for(max_size), progress
+            paths, rules, as_of_or_today(as_of), limits_for(max_size), progress
         )
     finally:
         progress.done()
@@ -324,6 +336,25 @@ def validate(
                 err=True,
             )
     sys.exit(EXIT_COULD_NOT_RUN if problems else result.exit_code(strict=strict))
+
+
+def _without_lock_files(paths: list[Path], quiet: bool) -> list[Path]:
+    """The paths without Office's lock files ("~$plan.xlsx"), which a glob picks up while a
+    workbook is open, with a one-line note; named alone, one is read and explained."""
+    from generator.common.files import is_lock_file
+
+    kept = [path for path in paths if not is_lock_file(path)]
+    if not kept or len(kept) == len(paths):
+        return paths
+    if not quiet:
+        skipped = [path.name for path in paths if is_lock_file(path)]
+        click.echo(
+            f"boardpack: skipped {', '.join(one_line(name) for name in skipped)}: "
+            f"{'an Office lock file' if len(skipped) == 1 else 'Office lock files'} "
+            "(made while a workbook is open), not a workbook",
+            err=True,
+        )
+    return kept
 
 
 def _progress(paths: list[Path], quiet: bool) -> Progress:
@@ -486,6 +517,92 @@ def init(workbook: Path, rules_path: Path | None) -> None:
     write_blank_workbook(workbook, load_rules(rules_path))
     click.echo(
         f"New plan workbook written to {workbook}; check it with: boardpack validate {workbook}"
+    )
+
+
+@main.command("inspect")
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@rules_option
+@click.option(
+    "--write-rules",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write a copy of the rules with the aliases this workbook needs, to use with "
+    "--rules, so the next run says explicitly how the workbook is read.",
+)
+@max_size_option
+@friendly_errors
+def inspect_command(
+    workbook: Path, rules_path: Path | None, write_rules: Path | None, max_size: int | None
+) -> None:
+    """Show, in one screen, how boardpack reads a workbook.
+
+    The plan's sheet and why, each header and the column it became, the sections and their
+    actions, every status spelling and date wording and what it became, and the rules
+    skipped for want of a column. Exit code 0: the plan was read; 2: it could not be.
+
+    \b
+    Examples:
+      boardpack inspect plan.xlsx
+      boardpack inspect plan.xlsx --write-rules my-rules.yaml
+      boardpack validate plan.xlsx --rules my-rules.yaml
+    """
+    from generator.common.atomic import refuse_overwriting_input
+    from generator.explain import aliases_needed, explain_workbook
+    from generator.rules_copy import write_rules_copy
+
+    rules = load_rules(rules_path)
+    if write_rules is not None:
+        refuse_overwriting_input(write_rules, workbook, *(p for p in (rules_path,) if p))
+    explanation = explain_workbook(
+        workbook, rules, as_of_or_today(None), limits=limits_for(max_size)
+    )
+    click.echo("\n".join(one_line(line) for line in explanation.lines))
+    if explanation.checked is not None:
+        result = explanation.checked.result
+        click.echo(
+            f"Findings: {result.summary()}"
+            + (f"; list them with: boardpack validate {workbook}" if result.findings else "")
+        )
+    if write_rules is not None:
+        aliases = aliases_needed(explanation)
+        write_rules_copy(
+            write_rules,
+            rules.path,
+            aliases,
+            note=f"Written by boardpack inspect for {workbook.name}"
+            + (": aliases added for " + "; ".join(aliases.described()) if aliases else ""),
+        )
+        count = len(aliases.described())
+        added = f"with {plural(count, 'alias', 'aliases')} added" if aliases else "(none needed)"
+        click.echo(
+            f"Rules {added} written to {write_rules}; use them with: "
+            f"boardpack validate {workbook} --rules {write_rules}"
+        )
+    if not explanation.read:
+        fail(f"{explanation.problem} ({RULES_ADVICE})")
+
+
+@main.command("rules")
+@click.argument("destination", type=click.Path(path_type=Path, dir_okay=False))
+@friendly_errors
+def rules_command(destination: Path) -> None:
+    """Write the default rules to a file of your own, for your team to edit.
+
+    Add the headers and status spellings your plans use as aliases, switch rules off or
+    change their severity, then use the file with --rules. An existing file is never
+    overwritten.
+
+    \b
+    Examples:
+      boardpack rules my-rules.yaml
+      boardpack validate plan.xlsx --rules my-rules.yaml
+    """
+    from generator.rules_copy import write_rules_copy
+
+    write_rules_copy(destination)
+    click.echo(
+        f"Rules written to {destination}; edit it, then use it with: "
+        f"boardpack validate plan.xlsx --rules {destination}"
     )
 
 

@@ -7,6 +7,7 @@ Each message says what is wrong and, where it helps, what to do about it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 
 class BoardpackError(Exception):
@@ -62,7 +63,15 @@ class MissingSheet(BoardpackError):
 
 
 class MissingColumns(BoardpackError):
-    """Required columns are missing from a sheet's header row."""
+    """Required columns are missing from a sheet's header row.
+
+    ``table`` is the sheet as far as it was read (its header's readings), so a front end can
+    show how each header was taken; the settings name the rules, where an alias is added.
+    """
+
+    def __init__(self, message: str, *, table: Any = None) -> None:
+        super().__init__(message, settings=("rules",))
+        self.table = table
 
 
 class BadRulesFile(BoardpackError):

@@ -472,9 +472,8 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
             _report_row_rule(row_rule, index, values, as_of, reporter)
 
 
-def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
-    """One warning per missing optional column, naming the rules that could not run."""
-    table = parsed.table
+def skipped_rules(table: Table, rules: Rules) -> dict[str, list[str]]:
+    """Each column the sheet lacks, and the enabled rules that cannot run without it."""
     skipped: dict[str, list[str]] = defaultdict(list)
     for row_rule in rules.row_rules:
         if row_rule.rule.enabled:
@@ -486,16 +485,20 @@ def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporte
     for name, spec in table.spec.columns.items():
         if not table.has(name):
             skipped[name].extend(c.rule.id for c in spec.checks if c.rule.enabled)
-    for name, rule_ids in sorted(skipped.items()):
-        if rule_ids:
-            reporter.cell(
-                rules.reading["missing-optional-column"],
-                None,
-                "",
-                None,
-                column=name,
-                other=", ".join(rule_ids),
-            )
+    return {name: rule_ids for name, rule_ids in sorted(skipped.items()) if rule_ids}
+
+
+def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
+    """One warning per missing optional column, naming the rules that could not run."""
+    for name, rule_ids in skipped_rules(parsed.table, rules).items():
+        reporter.cell(
+            rules.reading["missing-optional-column"],
+            None,
+            "",
+            None,
+            column=name,
+            other=", ".join(rule_ids),
+        )
 
 
 def _compare_firing(

@@ -36,6 +36,13 @@ def read_text_or_raise(path: Path, error: type[BoardpackError], what: str = "fil
         raise error(f"{path}: not UTF-8 text; save it as UTF-8 and try again") from None
 
 
+def is_lock_file(path: Path) -> bool:
+    """Excel's "~$plan.xlsx" or LibreOffice's ".~lock.plan.xlsx#": made beside a workbook
+    while it is open, and not a workbook, though a glob such as *.xlsx picks it up."""
+    name = path.name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
 def pdf_path_for(report: Path) -> Path:
     """The PDF made from a report, and looked for when it is sent: beside it, named .pdf."""
     return report.with_suffix(".pdf")

@@ -312,7 +312,7 @@ def read_workbook(
         table.hidden = not visible.get(sheet_name, True)
         if table.missing:
             if spec.required:
-                raise MissingColumns(missing_columns_message(path, table))
+                raise MissingColumns(missing_columns_message(path, table), table=table)
             # An optional sheet without its key columns (a Distribution sheet with Name but
             # no Email) has no rows to read: it is left out, and the person is told why.
             ignored[sheet_name] = ", ".join(_with_suggestions(table))
@@ -367,7 +367,7 @@ class _PlanFinder:
         named = _find_sheet(self.names, self.visible, self.spec)
         named_reading = self.read(named) if named is not None else None
         if named_reading is not None and self.holds_plan(named_reading):
-            return self.table([named_reading], found_by=f'its name, "{named}"')
+            return self.table([named_reading], found_by="its name")
         readings = [
             self.read(name) for name in self.names if name not in self.claimed and name != named
         ]
@@ -387,7 +387,7 @@ class _PlanFinder:
             shapes.setdefault(frozenset(reading.match.columns), []).append(reading)
         group = max(shapes.values(), key=len)
         if len(group) > 1:
-            return self.table(group, found_by="a sheet per section, with one header row")
+            return self.table(group, found_by="a sheet per section, all with one header row")
         best = max(candidates, key=lambda reading: _score(reading))
         return self.table([best], found_by=self.why(best))
 
@@ -395,7 +395,7 @@ class _PlanFinder:
         if len(self.names) == 1:
             return "it is the workbook's only sheet"
         assert reading.match is not None
-        return f"its header row (row {reading.match.row + 1}) names the plan's columns"
+        return "its header row names the plan's columns"
 
     def table(self, readings: list[_SheetReading], *, found_by: str) -> Table:
         table = _plan_table(self.path, readings, self.spec)
@@ -410,7 +410,7 @@ class _PlanFinder:
         closest = max(tried, key=_score, default=None)
         if closest is not None and closest.match is not None:
             table = _table_from_match(closest.name, self.spec, closest.match)
-            return MissingColumns(missing_columns_message(self.path, table))
+            return MissingColumns(missing_columns_message(self.path, table), table=table)
         found = ", ".join(f'"{name}"' for name in self.names) or "none"
         looks = did_you_mean([self.spec.name, *self.spec.aliases], self.names)
         hint = f' ("{looks}" is named like one, but holds no header row)' if looks else ""
@@ -605,12 +605,14 @@ def _plan_table(path: Path, readings: list[_SheetReading], spec: SheetSpec) -> T
             value if value is not None else heading
             for value, heading in zip(raw[section], section_values, strict=True)
         ]
+    table.missing = [name for name in table.missing if name not in table.derived]
     if section not in table.columns and section not in table.derived:
         table.missing = [section]
         raise MissingColumns(
             f"{table_location(path, table)}: no {section} column and no section heading rows; "
             f"add a {section} column (or {', '.join(spec.columns[section].aliases[:3])}), "
-            "or a heading row above each section's actions"
+            "or a heading row above each section's actions",
+            table=table,
         )
     return table
 
