@@ -13,7 +13,7 @@ import ipaddress
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -130,28 +130,44 @@ def running(**options: Any) -> Iterator[Server]:
 def misbehaving(greeting: bytes | None) -> Iterator[int]:
     """A server that sends ``greeting`` (or nothing) and then hangs up after the first command,
     or, with no greeting, says nothing at all until the client gives up."""
+
+    def serve(connection: socket.socket, stop: threading.Event) -> None:
+        if greeting is None:
+            stop.wait(5)
+            return
+        connection.sendall(greeting)
+        connection.recv(1024)
+
+    with one_connection(serve) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def one_connection(
+    serve: Callable[[socket.socket, threading.Event], None], wait: float = 10
+) -> Iterator[int]:
+    """A listener on 127.0.0.1 that hands its first connection to ``serve``; yields the port.
+
+    ``serve`` is told to stop (the event is set) when the test is done, and is waited for.
+    """
     listener = socket.create_server((LOOPBACK, 0))
-    listener.settimeout(5)
+    listener.settimeout(wait)
     stop = threading.Event()
 
-    def serve() -> None:
+    def accept() -> None:
         with contextlib.suppress(OSError):
             connection, _ = listener.accept()
             with connection:
-                if greeting is None:
-                    stop.wait(5)
-                    return
-                connection.sendall(greeting)
-                connection.recv(1024)
+                serve(connection, stop)
 
-    thread = threading.Thread(target=serve, daemon=True)
+    thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
         yield int(listener.getsockname()[1])
     finally:
         stop.set()
         listener.close()
-        thread.join(5)
+        thread.join(wait)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -378,21 +394,5 @@ def _serve_script(connection: socket.socket, script: Script, stop: threading.Eve
 @contextlib.contextmanager
 def scripted(script: Script) -> Iterator[int]:
     """A server on 127.0.0.1 that follows ``script``, for one connection; yields its port."""
-    listener = socket.create_server((LOOPBACK, 0))
-    listener.settimeout(10)
-    stop = threading.Event()
-
-    def serve() -> None:
-        with contextlib.suppress(OSError):
-            connection, _ = listener.accept()
-            with connection:
-                _serve_script(connection, script, stop)
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        listener.close()
-        thread.join(10)
+    with one_connection(lambda connection, stop: _serve_script(connection, script, stop)) as port:
+        yield port

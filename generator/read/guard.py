@@ -22,7 +22,6 @@ import stat
 import struct
 import warnings
 import zipfile
-import zlib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any, BinaryIO
 
 from generator.common.a1 import column_letter, column_number
 from generator.common.sizes import KB, MB, format_size
+from generator.common.zips import ZIP_ERRORS
 from generator.errors import (
     DamagedWorkbook,
     FileNotReadable,
@@ -303,20 +303,6 @@ _DAMAGED_ZIP = (
     "is damaged (its zip structure is broken or incomplete, perhaps a partial download "
     "or copy); ask for the file again, or open it in Excel and save it again"
 )
-# What zipfile raises on malformed archives besides BadZipFile: truncated streams (EOFError),
-# bad deflate data (zlib.error), undecodable names (ValueError), absurd header fields
-# (struct.error, OverflowError) and features Excel never uses (NotImplementedError).
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    struct.error,
-    OverflowError,
-    NotImplementedError,
-    IndexError,
-)
-
 _MAIN_CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": (
         WorkbookKind.XLSX
@@ -352,7 +338,7 @@ def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> Inspection:
                 frozenset(name for name, found in markers.items() if _FORMULA_MARK in found),
                 frozenset(name for name, found in markers.items() if _ERROR_MARK in found),
             )
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         raise DamagedWorkbook(f"{path}: {_DAMAGED_ZIP}") from None
     except OSError as error:
         raise FileNotReadable(f"{path}: cannot be read ({error.strerror})") from None

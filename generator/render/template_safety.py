@@ -25,14 +25,13 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from generator.common.sizes import MB, format_size
+from generator.common.zips import ZIP_ERRORS
 from generator.errors import BadTemplate
 
 # A letterhead is a few hundred KB; a template with every picture a council could want is
@@ -42,16 +41,6 @@ MAX_TEMPLATE_PARTS = 1000
 _CHUNK = 1 * MB
 
 _OLE2 = b"\xd0\xcf\x11\xe0"
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    struct.error,
-    OverflowError,
-    NotImplementedError,
-    IndexError,
-)
 _CONTENT_TYPES = "[Content_Types].xml"
 _MAIN = "word/document.xml"
 _DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -114,7 +103,7 @@ def _unpack(source: Path, data: bytes) -> dict[str, bytes]:
     damaged = "is damaged ({}); open it in Word and save it again"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         raise BadTemplate(f"{source}: not a Word .docx template (not a zip package)") from None
     parts: dict[str, bytes] = {}
     try:
@@ -154,7 +143,7 @@ def _unpack(source: Path, data: bytes) -> dict[str, bytes]:
                         "never writes and XML entity attacks rely on; refusing it"
                     )
                 parts[info.filename] = body
-    except _ZIP_ERRORS as error:
+    except ZIP_ERRORS as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise BadTemplate(f"{source}: {damaged.format(detail)}") from None
     return parts
