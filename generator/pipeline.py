@@ -22,6 +22,7 @@ from generator.model.plan import Plan, ReportFields
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.workbook import Workbook, read_workbook
 from generator.read.xlsx_xml import XlsxCells
+from generator.schema.fields import MEASURES
 from generator.schema.rules import Rules
 
 DISTRIBUTION_SHEET = "Distribution"
@@ -68,10 +69,34 @@ class CheckedWorkbook:
             names.add(fold(table.sheet))
         return names
 
+    def _measure_formats(self) -> dict[int, tuple[str, str, str]]:
+        """The number formats of the Measures sheet's figures, by row, from the .xlsx's
+        styles (a few cells of one small sheet); nothing for the other formats."""
+        table = self.workbook.tables.get(MEASURES.sheet)
+        if table is None or self.workbook.format not in ("xlsx", "xlsm"):
+            return {}
+        names = (MEASURES.target.name, MEASURES.previous.name, MEASURES.current.name)
+        columns = [table.columns.get(name) for name in names]
+        cells = {
+            (row - 1, column)
+            for row in table.row_numbers
+            for column in columns
+            if column is not None
+        }
+        found = XlsxCells(self.path, data=self.decrypted).number_formats(table.sheet, cells)
+        if not found:
+            return {}
+        return {
+            row: tuple(  # type: ignore[misc]
+                found.get((row - 1, column), "") if column is not None else "" for column in columns
+            )
+            for row in table.row_numbers
+        }
+
     @functools.cached_property
     def plan(self) -> Plan:
         """The plan, built on first use: validating alone never needs it."""
-        plan = build_plan(self.validated, self.rules, self.report_fields)
+        plan = build_plan(self.validated, self.rules, self.report_fields, self._measure_formats())
         plan.source_name = self.path.name
         try:
             plan.source_sha256 = file_sha256(self.path)

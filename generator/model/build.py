@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.check.validate import ParsedRow, Validated
@@ -39,8 +39,17 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan:
-    """The Plan from parsed rows; sections named as the Sections sheet spells them."""
+def build_plan(
+    validated: Validated,
+    rules: Rules,
+    report: ReportFields,
+    measure_formats: Mapping[int, tuple[str, str, str]] | None = None,
+) -> Plan:
+    """The Plan from parsed rows; sections named as the Sections sheet spells them.
+
+    ``measure_formats`` gives, by workbook row, the number formats of a Measures row's
+    target, previous and current cells, so the report shows them as Excel does.
+    """
     sections = [
         Section(**_fields(row, SECTIONS.columns()))
         for row in validated.rows(SECTIONS.sheet)
@@ -48,7 +57,10 @@ def build_plan(validated: Validated, rules: Rules, report: ReportFields) -> Plan
     ]
     spelling = {fold(section.name): section.name for section in sections}
     actions = [_action(row, spelling) for row in validated.rows(ACTIONS.sheet)]
-    measures = [_measure(row) for row in validated.rows(MEASURES.sheet)]
+    measures = [
+        _measure(row, (measure_formats or {}).get(row.row, ("", "", "")))
+        for row in validated.rows(MEASURES.sheet)
+    ]
     recipients = [
         Recipient(**_fields(row, DISTRIBUTION.columns()))
         for row in validated.rows(DISTRIBUTION.sheet)
@@ -117,10 +129,13 @@ def _typed_target(row: ParsedRow, fields: dict[str, Any]) -> str:
     return ""
 
 
-def _measure(row: ParsedRow) -> Measure:
+def _measure(row: ParsedRow, formats: tuple[str, str, str]) -> Measure:
     fields = _fields(row, MEASURES.columns())
     better = str(fields["better"]).strip().lower()
-    return Measure(**{**fields, "better": "lower" if better.startswith("lower") else "higher"})
+    return Measure(
+        **{**fields, "better": "lower" if better.startswith("lower") else "higher"},
+        formats=formats,
+    )
 
 
 def split_recommendations(text: str) -> list[str]:

@@ -98,6 +98,9 @@ class Measure:
     current: float | str | None = None
     better: str = "higher"  # "higher" or "lower"
     commentary: str = ""
+    # How Excel shows target, previous and current: number format codes ("0%", "#,##0.0"),
+    # "" for General or where the workbook does not say (.xls, .ods).
+    formats: tuple[str, str, str] = ("", "", "")
 
     @property
     def direction(self) -> str:

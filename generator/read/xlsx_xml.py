@@ -159,6 +159,52 @@ class XlsxCells:
                 found[ref] = colours[int(style[1])]
         return found
 
+    def number_formats(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+        """The number format code ("0%", "#,##0.0") of the given (row, col) cells, where it is
+        not General: what Excel shows a number as. Read for a few cells of one small sheet
+        (Measures), never for the whole plan."""
+        xml = self._sheet_xml(sheet)
+        if not xml or not cells:
+            return {}
+        codes = self._style_number_formats()
+        if not codes:
+            return {}
+        styled = re.compile(
+            rb' s="(?:' + b"|".join(str(index).encode() for index in sorted(codes)) + rb')"'
+        )
+        found: dict[tuple[int, int], str] = {}
+        for ref, attrs, _ in _cells_containing(xml, styled, in_tag=True):
+            style = _STYLE.search(attrs)
+            if ref in cells and style:
+                found[ref] = codes[int(style[1])]
+        return found
+
+    def _style_number_formats(self) -> dict[int, str]:
+        """Cell style index -> its number format code, for styles that are not General."""
+        archive = self._zip()
+        if archive is None:
+            return {}
+        with archive:
+            try:
+                root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+            except Exception:  # a damaged styles part only costs the number formats
+                return {}
+        custom = {
+            int(element.get("numFmtId", "-1") or -1): element.get("formatCode", "")
+            for element in root.iter(f"{_NS_MAIN}numFmt")
+        }
+        xfs = root.find(f"{_NS_MAIN}cellXfs")
+        result: dict[int, str] = {}
+        for index, xf in enumerate(xfs if xfs is not None else []):
+            try:
+                number = int(xf.get("numFmtId", "0") or 0)
+            except ValueError:
+                continue
+            code = custom.get(number) or _BUILT_IN_NUMBER_FORMATS.get(number, "")
+            if code and code != "General":
+                result[index] = code
+        return result
+
     def _zip(self) -> zipfile.ZipFile | None:
         try:
             return zipfile.ZipFile(io.BytesIO(self._data) if self._data else self.path)
@@ -196,6 +242,22 @@ class XlsxCells:
             if 0 <= fill_id < len(fills) and fills[fill_id]:
                 result[index] = fills[fill_id]
         return result
+
+
+#: Excel's built-in number formats that a Measures cell may use (ECMA-376 Part 1, 18.8.30).
+_BUILT_IN_NUMBER_FORMATS = {
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    9: "0%",
+    10: "0.00%",
+    11: "0.00E+00",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;[Red](#,##0.00)",
+}
 
 
 def _solid_colour(fill: Element) -> str:

@@ -85,7 +85,7 @@ def build_report(
     actions.slippage(ctx)
     actions.undated(ctx)
     if plan.measures:
-        measures(ctx)
+        measures(ctx, chart=chart)
     if history is not None:
         history_section.measures_over_time(ctx, history)
     committee.key_issues(ctx)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from dataclasses import replace
 
-from generator.common.ukdates import number
+from docx.shared import Cm
+
 from generator.model.plan import Measure
 from generator.render.context import Context
+from generator.render.figures import measure_figure
+from generator.render.measures_chart import charted, measures_chart_alt_text, measures_chart_png
 from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
 from generator.schema.fields import MEASURES
 
@@ -15,18 +20,14 @@ _DIRECTION_WORDS = {"improving": "Improving", "worsening": "Worsening", "no chan
 _DIRECTION_FILLS = {"improving": "E2EFDA", "worsening": "FCE4D6"}
 
 
-def measure_value(value: float | str | None, unit: str) -> str:
-    """A measure's figure as the report shows it, with its unit."""
-    if value is None or value == "":
-        return ""
-    shown = number(value)
-    if not isinstance(value, (int, float)) or not unit:
-        return shown
-    return f"{shown}%" if unit.strip() == "%" else f"{shown} {unit.strip()}"
+def measure_value(value: float | str | None, unit: str, code: str = "") -> str:
+    """A measure's figure as Excel shows it (number format ``code``), with its unit."""
+    return measure_figure(value, unit, code)
 
 
-def measures(ctx: Context) -> None:
-    """A table of the Measures sheet, grouped by section in the order sections first appear."""
+def measures(ctx: Context, *, chart: bool = True) -> None:
+    """A table of the Measures sheet, grouped by section in the order sections first appear,
+    and a small trend chart of the measures that have a previous figure."""
     ctx.heading("Performance measures")
     ctx.numbered(
         "Direction of travel compares the current figure with the previous one, taking into "
@@ -42,9 +43,9 @@ def measures(ctx: Context) -> None:
         met = measure.meets_target
         return [
             text(measure, "Measure", measure.name),
-            text(measure, "Target", measure_value(measure.target, unit)),
-            text(measure, "Previous", measure_value(measure.previous, unit)),
-            text(measure, "Current", measure_value(measure.current, unit)),
+            text(measure, "Target", measure_value(measure.target, unit, measure.formats[0])),
+            text(measure, "Previous", measure_value(measure.previous, unit, measure.formats[1])),
+            text(measure, "Current", measure_value(measure.current, unit, measure.formats[2])),
             Styled(
                 _DIRECTION_WORDS.get(direction, "Not known"),
                 _DIRECTION_FILLS.get(direction, ""),
@@ -77,3 +78,27 @@ def measures(ctx: Context) -> None:
         caption="Performance measures",
     )
     ctx.paragraph()
+    if chart:
+        trend_chart(ctx)
+
+
+def trend_chart(ctx: Context) -> None:
+    """Previous to current against the target, a panel a measure, with the figures in words."""
+    cleaned = [
+        replace(
+            measure,
+            name=ctx.clean(measure.name, Origin(MEASURES_SHEET, "Measure", None, measure.name)),
+            unit=ctx.clean(measure.unit, Origin(MEASURES_SHEET, "Unit", None, measure.name)),
+        )
+        for measure in ctx.plan.measures
+    ]
+    shown = charted(cleaned)
+    if not shown:
+        return
+    paragraph = ctx.paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(io.BytesIO(measures_chart_png(shown)), width=Cm(15.5))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", measures_chart_alt_text(shown))
+    doc_pr.set("title", "Measures: previous to current, against target")
+    ctx.figure_caption("Measures: previous to current, against target")
