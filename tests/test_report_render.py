@@ -193,10 +193,13 @@ def test_appendix_has_the_whole_plan_on_landscape_pages(seed_report: bytes) -> N
 def test_chart_has_alt_text_with_the_numbers(seed_report: bytes) -> None:
     document = open_report(seed_report)
     shapes = document.inline_shapes
-    assert len(shapes) == 1
+    # The progress chart, then the measures' trend chart (their previous figures exist).
+    assert len(shapes) == 2
     alt = shapes[0]._inline.docPr.get("descr")
     assert alt.startswith("Bar chart of action status by section.")
     assert "Quality of Practice: 22 actions with a status: 1 Blue, 7 Green, 10 Amber, 4 Red." in alt
+    trend = shapes[1]._inline.docPr.get("descr")
+    assert "Visits to children in care within timescale: 88% to 90.5%, target 95%." in trend
 
 
 def test_properties_record_title_language_and_provenance(seed_report: bytes) -> None:
