@@ -44,7 +44,7 @@ def line_of(text: str, needle: str) -> int:
     [
         (ACTIONS, Action, {"row", "no_date_reason"}),
         (SECTIONS, Section, set()),
-        (MEASURES, Measure, set()),
+        (MEASURES, Measure, {"formats"}),  # the cells' number formats, from the styles
         (DISTRIBUTION, Recipient, set()),
     ],
 )
