@@ -87,8 +87,8 @@ def trend_chart(ctx: Context) -> None:
     cleaned = [
         replace(
             measure,
-            name=ctx.clean(measure.name, Origin(MEASURES_SHEET, "Measure", None, measure.name)),
-            unit=ctx.clean(measure.unit, Origin(MEASURES_SHEET, "Unit", None, measure.name)),
+            name=ctx.clean(measure.name),
+            unit=ctx.clean(measure.unit),
         )
         for measure in ctx.plan.measures
     ]
