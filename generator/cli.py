@@ -606,6 +606,48 @@ def rules_command(destination: Path) -> None:
     )
 
 
+def smtp_options(command: F) -> F:
+    """The mail server options, each also settable by its BOARDPACK_SMTP_* variable."""
+    for option in reversed(_SMTP_OPTIONS):
+        command = option(command)
+    return command
+
+
+_SMTP_OPTIONS = [
+    click.option("--from", "sender", metavar="ADDRESS", help="Sender [env BOARDPACK_SMTP_FROM]."),
+    click.option("--smtp-host", metavar="HOST", help="Mail server [env BOARDPACK_SMTP_HOST]."),
+    click.option(
+        "--smtp-port",
+        metavar="PORT",
+        help="Port: 587 for starttls, 465 for ssl by default [env BOARDPACK_SMTP_PORT].",
+    ),
+    click.option(
+        "--smtp-user",
+        metavar="USER",
+        help="Login [env BOARDPACK_SMTP_USER]. The password is read from "
+        "BOARDPACK_SMTP_PASSWORD, or asked for on a terminal.",
+    ),
+    click.option(
+        "--security",
+        metavar="starttls|ssl|none",
+        help="starttls (default), ssl (TLS from the start) or none (localhost only) "
+        "[env BOARDPACK_SMTP_SECURITY].",
+    ),
+    click.option(
+        "--cafile",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Trust this certificate authority (PEM) for the server's certificate "
+        "[env BOARDPACK_SMTP_CAFILE].",
+    ),
+    click.option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Give up on a silent server after this long (default 30) "
+        "[env BOARDPACK_SMTP_TIMEOUT].",
+    ),
+]
+
+
 @main.command()
 @click.argument("report", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -639,36 +681,7 @@ def rules_command(destination: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Attach this PDF too (default: the report's PDF, if one sits beside it).",
 )
-@click.option("--from", "sender", metavar="ADDRESS", help="Sender [env BOARDPACK_SMTP_FROM].")
-@click.option("--smtp-host", metavar="HOST", help="Mail server [env BOARDPACK_SMTP_HOST].")
-@click.option(
-    "--smtp-port",
-    metavar="PORT",
-    help="Port: 587 for starttls, 465 for ssl by default [env BOARDPACK_SMTP_PORT].",
-)
-@click.option(
-    "--smtp-user",
-    metavar="USER",
-    help="Login [env BOARDPACK_SMTP_USER]. The password is read from "
-    "BOARDPACK_SMTP_PASSWORD, or asked for on a terminal.",
-)
-@click.option(
-    "--security",
-    metavar="starttls|ssl|none",
-    help="starttls (default), ssl (TLS from the start) or none (localhost only) "
-    "[env BOARDPACK_SMTP_SECURITY].",
-)
-@click.option(
-    "--cafile",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Trust this certificate authority (PEM) for the server's certificate "
-    "[env BOARDPACK_SMTP_CAFILE].",
-)
-@click.option(
-    "--timeout",
-    metavar="SECONDS",
-    help="Give up on a silent server after this long (default 30) [env BOARDPACK_SMTP_TIMEOUT].",
-)
+@smtp_options
 @click.option(
     "--eml",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -842,8 +855,9 @@ def _show_outgoing(outgoing: Outgoing, settings: SmtpSettings) -> None:
     "--send",
     "send_now",
     is_flag=True,
-    help="Also email each draft to its lead, with the BOARDPACK_SMTP_* settings.",
+    help="Also email each draft to its lead, through the mail server below.",
 )
+@smtp_options
 @rules_option
 @max_size_option
 @friendly_errors
@@ -853,6 +867,13 @@ def chase(
     as_of: dt.date | None,
     reply_days: int,
     send_now: bool,
+    sender: str | None,
+    smtp_host: str | None,
+    smtp_port: str | None,
+    smtp_user: str | None,
+    security: str | None,
+    cafile: Path | None,
+    timeout: str | None,
     rules_path: Path | None,
     max_size: int | None,
 ) -> None:
@@ -867,12 +888,21 @@ def chase(
     Examples:
       boardpack chase plan.xlsx --out chase-november
       boardpack chase plan.xlsx --out chase-november --as-of 2026-11-23 --reply-days 10
-      boardpack chase plan.xlsx --out chase-november --send
+      boardpack chase plan.xlsx --out chase-november --send \\
+          --smtp-host smtp.council.gov.uk --smtp-user pmo@council.gov.uk
     """
     from generator.cycle.chase import chase as run_chase
     from generator.cycle.chase import send_requests, summary_lines
 
-    settings = _smtp_settings()
+    settings = _smtp_settings(
+        host=smtp_host,
+        port=smtp_port,
+        user=smtp_user,
+        sender=sender,
+        security=security,
+        cafile=cafile,
+        timeout=timeout,
+    )
     progress = _progress([workbook], quiet=False)
     try:
         run = run_chase(
@@ -903,8 +933,18 @@ def chase(
         click.echo(f"Sent to {item.request.address} via {report.server}.")
     for item in delivery.unaddressed:
         click.echo(f"Not sent to {item.request.lead}: no email address.", err=True)
-    for item, reason in delivery.failed:
-        click.echo(f"boardpack: not sent to {item.request.lead}: {one_line(reason)}", err=True)
+    for item, error in delivery.failed:
+        click.echo(
+            f"boardpack: not sent to {item.request.lead}: {one_line(with_options(error))}",
+            err=True,
+        )
+    if delivery.not_tried:
+        leads = ", ".join(item.request.lead for item in delivery.not_tried)
+        click.echo(
+            f"boardpack: sending stopped there, so {plural(len(delivery.not_tried), 'lead')} "
+            f"were not sent their drafts ({leads}); the drafts are in {folder}",
+            err=True,
+        )
     if delivery.failed:
         sys.exit(EXIT_COULD_NOT_RUN)
 

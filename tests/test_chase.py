@@ -195,12 +195,25 @@ def test_a_server_that_cannot_be_reached_stops_sending_and_says_so(
     )
     assert outcome.exit_code == 2
     errors = outcome.stderr.strip().splitlines()
-    assert errors[0].startswith("Not sent to Con: no email address.")
+    assert errors[0] == "Not sent to Con: no email address."
     assert errors[1].startswith("boardpack: not sent to Head of Service: could not connect")
-    assert [line.split(": ", 2)[2] for line in errors[2:]] == ["not sent: sending stopped"] * 3
-    assert "Traceback" not in outcome.stderr
-    # The drafts are there to send by hand.
+    assert errors[2] == (
+        "boardpack: sending stopped there, so 3 leads were not sent their drafts (J. O'Brien "
+        f"/ Head of Service, Siân Jones, Sian Jones); the drafts are in {tmp_path / 'chase'}"
+    )
+    assert len(errors) == 3 and "Traceback" not in outcome.stderr
     assert (tmp_path / "chase" / "Head-of-Service.eml").exists()
+
+
+def test_send_without_a_mail_server_says_where_to_give_one(plan: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "chase"
+    arguments = ["chase", str(plan), "--out", str(folder), "--send", "--from", "p@c.example"]
+    result = CliRunner().invoke(main, arguments, env={"BOARDPACK_SMTP_HOST": None})
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[1] == (
+        "boardpack: not sent to Head of Service: no mail server: give the server's name "
+        "(--smtp-host or BOARDPACK_SMTP_HOST)"
+    )
 
 
 def test_a_plan_that_cannot_be_read_is_one_line(tmp_path: Path) -> None:

@@ -161,34 +161,31 @@ def _raw_rows(table: Table) -> Callable[[int], dict[str, Any]]:
 
 @dataclass
 class Delivery:
-    """What sending the drafts did: sent, refused by the server, or not addressed."""
+    """What sending the drafts did: sent, refused, not addressed, or not tried because the
+    server itself failed before them."""
 
     sent: list[tuple[Sent, SendReport]] = field(default_factory=list)
-    failed: list[tuple[Sent, str]] = field(default_factory=list)
+    failed: list[tuple[Sent, SendError]] = field(default_factory=list)
     unaddressed: list[Sent] = field(default_factory=list)
-    stopped: str = ""  # why sending stopped early, when the server itself failed
+    not_tried: list[Sent] = field(default_factory=list)
 
 
 def send_requests(run: ChaseRun, settings: SmtpSettings) -> Delivery:
     """Send each addressed draft. A recipient the server refuses is noted and the rest go
-    on; a failure of the server itself (connection, login) stops, saying who was sent."""
+    on; a failure of the server itself (connection, login) stops sending there."""
     delivery = Delivery()
     for item in run.written:
         if item.request.address is None:
             delivery.unaddressed.append(item)
-            continue
-        if delivery.stopped:
-            delivery.failed.append((item, "not sent: sending stopped"))
-            continue
-        try:
-            report = send_message(item.message, settings, [item.request.address.addr_spec])
-        except RecipientsRefused as error:
-            delivery.failed.append((item, str(error)))
-        except SendError as error:
-            delivery.failed.append((item, str(error)))
-            delivery.stopped = str(error)
+        elif any(not isinstance(error, RecipientsRefused) for _, error in delivery.failed):
+            delivery.not_tried.append(item)
         else:
-            delivery.sent.append((item, report))
+            try:
+                report = send_message(item.message, settings, [item.request.address.addr_spec])
+            except SendError as error:
+                delivery.failed.append((item, error))
+            else:
+                delivery.sent.append((item, report))
     return delivery
 
 
