@@ -159,7 +159,7 @@ def annotate(
         if isinstance(workbook, CheckedWorkbook)
         else validate(workbook, rules=rules, as_of=as_of, max_size=max_size)
     )
-    return annotate_workbook(checked.path, Path(output), checked.result.findings)
+    return annotate_workbook(checked.path, Path(output), checked.result.findings, checked.decrypted)
 
 
 def init(output: PathLike, *, rules: PathLike | None = None) -> Path:

@@ -16,7 +16,7 @@ from generator.pipeline import check_workbook
 from generator.schema.rules import Rules
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
-RED, AMBER = "00FFC7CE", "00FFEB9C"
+RED, AMBER = "FFFFC7CE", "FFFFEB9C"  # ARGB, opaque, as Excel writes them
 
 
 def finding(
@@ -134,10 +134,10 @@ def test_only_xlsx_copies_are_written(source: Path, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [source]
 
 
-def test_a_file_openpyxl_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_package_is_a_clear_refusal(tmp_path: Path) -> None:
     fake = tmp_path / "plan.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(AnnotationRefused, match="openpyxl, which boardpack annotates with, cannot"):
+    with pytest.raises(AnnotationRefused, match=r"it is not an \.xlsx package, which keeps its"):
         annotate_workbook(fake, tmp_path / "copy.xlsx", FINDINGS)
     assert not (tmp_path / "copy.xlsx").exists()
 

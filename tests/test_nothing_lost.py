@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import action_row, write_plan
 
+from generator.check import annotate
 from generator.cli import main
 from generator.common.atomic import write_atomically, write_bytes_atomically
 from generator.errors import OutputError
@@ -44,7 +46,12 @@ def test_a_failed_annotate_leaves_the_previous_copy_and_no_temporary_file(
     first = CliRunner().invoke(main, ["validate", str(plan), *AS_OF, "--annotate", str(previous)])
     assert first.exit_code == 1 and previous.exists()
     before = previous.read_bytes()
-    monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
+
+    def failing_copy(source: object, info: object, target: zipfile.ZipFile) -> None:
+        target.writestr("half.xml", b"half a part")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(annotate, "copy_stored", failing_copy)
     result = CliRunner().invoke(main, ["validate", str(plan), *AS_OF, "--annotate", str(previous)])
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()

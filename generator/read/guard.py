@@ -627,6 +627,31 @@ def _inflate_with_caps(
     return markers
 
 
+def read_part(
+    path: Path, archive: zipfile.ZipFile, name: str, limits: Limits = DEFAULT_LIMITS
+) -> bytes:
+    """One part of a package that passed the front door, inflated in chunks and measured as
+    it grows, so no more than the one-part limit is ever held whatever the zip's directory
+    declares. Raises ``WorkbookTooLarge`` past the limit, ``DamagedWorkbook`` for a part
+    that is missing or does not inflate to its checksum."""
+    try:
+        member = archive.getinfo(name)
+        pieces = []
+        total = 0
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                total += len(chunk)
+                _check_part_size(path, name, total, limits)
+                pieces.append(chunk)
+    except KeyError:
+        raise DamagedWorkbook(
+            f"{path}: the part {name} is missing; ask for the file again"
+        ) from None
+    except _ZIP_ERRORS:
+        raise DamagedWorkbook(f"{path}: {_DAMAGED_ZIP}") from None
+    return b"".join(pieces)
+
+
 def _check_cells_with_values(
     path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits
 ) -> None:
