@@ -208,25 +208,20 @@ class ContentTypes:
 
     def remove(self, part: str) -> None:
         """Remove the Override naming ``part``, if there is one."""
-        name = re.escape(("/" + part).encode())
-        self.xml = re.sub(
-            rb"<(?:\w+:)?Override\b[^>]*?PartName\s*=\s*\"" + name + rb"\"[^>]*?/>",
-            b"",
-            self.xml,
-            flags=re.IGNORECASE,
-        )
+        self._remove(b"Override", b"PartName", "/" + part)
         self.overrides.pop(part.lower(), None)
 
     def remove_default(self, extension: str) -> None:
         """Remove the Default for ``extension``, if there is one."""
-        name = re.escape(extension.encode())
-        self.xml = re.sub(
-            rb"<(?:\w+:)?Default\b[^>]*?Extension\s*=\s*\"" + name + rb"\"[^>]*?/>",
-            b"",
-            self.xml,
-            flags=re.IGNORECASE,
-        )
+        self._remove(b"Default", b"Extension", extension)
         self.defaults.pop(extension.lower(), None)
+
+    def _remove(self, tag: bytes, name: bytes, value: str) -> None:
+        pattern = (
+            rb"<(?:\w+:)?" + tag + rb"\b[^>]*?" + name + rb"\s*=\s*\""
+            + re.escape(value.encode()) + rb"\"[^>]*?/>"
+        )  # fmt: skip
+        self.xml = re.sub(pattern, b"", self.xml, flags=re.IGNORECASE)
 
     def _insert(self, element: bytes) -> None:
         closing = re.search(rb"</(\w+:)?Types>", self.xml)
@@ -294,9 +289,10 @@ def copy_stored(source: zipfile.ZipFile, info: zipfile.ZipInfo, target: zipfile.
 
 
 def copied_entry(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh entry for new contents of ``info``'s part: its name, time and attributes."""
+    """A fresh entry for new contents of ``info``'s part: its name, time, compression and
+    attributes."""
     entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.compress_type = info.compress_type
     entry.external_attr = info.external_attr
     entry.create_system = info.create_system
     return entry

@@ -35,6 +35,7 @@ from defusedxml import ElementTree
 
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import atomic_path
+from generator.common.ooxml import copied_entry
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
 from generator.read.workbook import open_calamine
@@ -294,7 +295,7 @@ class PlanPackage:
         ):
             for info in self.infos:
                 data = new_parts.get(info.filename)
-                target.writestr(_copy_info(info), source.read(info) if data is None else data)
+                target.writestr(copied_entry(info), source.read(info) if data is None else data)
             for part, data in extra:
                 entry = zipfile.ZipInfo(part, stamp)
                 entry.compress_type = zipfile.ZIP_DEFLATED
@@ -657,15 +658,6 @@ def _widened_spans(start_tag: bytes, values: Mapping[int, Any]) -> bytes:
         return start_tag
     low, high = min([low, *values]), max([high, *values])
     return _set_attr(start_tag, b"spans", f"{low}:{high}".encode())
-
-
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    """A fresh entry with the original's name, time, compression and attributes."""
-    entry = zipfile.ZipInfo(info.filename, info.date_time)
-    entry.compress_type = info.compress_type
-    entry.external_attr = info.external_attr
-    entry.create_system = info.create_system
-    return entry
 
 
 class _Styles:
