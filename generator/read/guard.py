@@ -647,7 +647,7 @@ def read_part(
         raise DamagedWorkbook(
             f"{path}: the part {name} is missing; ask for the file again"
         ) from None
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         raise DamagedWorkbook(f"{path}: {_DAMAGED_ZIP}") from None
     return b"".join(pieces)
 
