@@ -70,13 +70,11 @@ class Context:
         # Whatever the template's heading style says, a heading never ends a page alone.
         paragraph.paragraph_format.keep_with_next = True
         if own and not numbered:
-            properties = paragraph._p.get_or_add_pPr()
-            off = parse_xml(f'<w:numPr {_W}><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>')
-            style = properties.find(qn("w:pStyle"))
-            if style is not None:
-                style.addnext(off)
-            else:
-                properties.insert(0, off)
+            # numId 0 removes numbering (ECMA-376 Part 1, 17.9.18), as Word itself writes it;
+            # python-docx puts w:numPr in its place among the paragraph's properties.
+            numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            numbering.get_or_add_ilvl().val = 0
+            numbering.get_or_add_numId().val = 0
         return paragraph
 
     @property
