@@ -29,7 +29,7 @@ from generator.common.progress import NO_PROGRESS, Progress
 from generator.common.sizes import format_size
 from generator.common.ukdates import uk_date
 from generator.errors import BoardpackError, FileNotReadable
-from generator.model.build import build_plan, read_report_fields
+from generator.model.build import build_plan
 from generator.model.history import Board
 from generator.model.plan import Plan
 from generator.pipeline import file_sha256
@@ -119,8 +119,7 @@ def read_earlier_plan(
     workbook = read_workbook(path, rules, fmt=inspection.kind.value)
     # No row rule runs, so the as-of date plays no part.
     validated = validate(workbook, rules, dt.date.today(), file_label=label)
-    report_fields, _ = read_report_fields(validated, workbook, rules, label)
-    plan = build_plan(validated, rules, report_fields)
+    plan = build_plan(validated, rules)
     plan.source_name = label
     return plan
 

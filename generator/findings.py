@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.common.a1 import cell_column
 from generator.common.plurals import plural
-
-#: The keys of a finding in JSON output, in order. This is a documented, stable schema.
-FINDING_KEYS = (
-    "file",
-    "sheet",
-    "cell",
-    "row",
-    "column",
-    "ref",
-    "rule",
-    "severity",
-    "message",
-    "value",
-)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -69,18 +57,14 @@ class Finding:
         return f"{self.location}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "row": self.row,
-            "column": self.column,
-            "ref": self.ref,
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "value": self.value,
-        }
+        """The finding as plain data, with exactly ``FINDING_KEYS`` in order."""
+        record = {key: getattr(self, key) for key in FINDING_KEYS}
+        record["severity"] = self.severity.value
+        return record
+
+
+#: The keys of a finding in JSON output, in order: Finding's fields. A documented, stable schema.
+FINDING_KEYS = tuple(item.name for item in dataclasses.fields(Finding))
 
 
 @dataclass
@@ -89,9 +73,48 @@ class ValidationResult:
 
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Each file's sheets in the order validation read them (Actions first, as rules.yaml
+    # lists them; a plan kept as a sheet per section, in its sheets' order).
+    sheets: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._sort()
 
     def extend(self, findings: Iterable[Finding]) -> None:
+        """Add findings (after their file and sheets are known), keeping the one order."""
         self.findings.extend(findings)
+        self._sort()
+
+    def _sort(self) -> None:
+        """The findings by workbook, sheet, severity (errors first), then down and across.
+
+        Workbooks come in the order given, sheets as ``sheets`` lists them (any other, in
+        the order first met); rule order is kept within a cell. This is the one place
+        findings are sorted, so every output lists them in the same order.
+        """
+        file_rank = {name: rank for rank, name in enumerate(self.file_names())}
+        sheet_rank: dict[tuple[str, str], int] = {}
+        for name, sheets in self.sheets.items():
+            for sheet in sheets:
+                sheet_rank.setdefault((name, sheet), len(sheet_rank))
+        for finding in self.findings:
+            sheet_rank.setdefault((finding.file, finding.sheet), len(sheet_rank))
+        self.findings.sort(
+            key=lambda f: (
+                file_rank[f.file],
+                sheet_rank[(f.file, f.sheet)],
+                f.severity is not Severity.ERROR,
+                f.row is not None,
+                f.row or 0,
+                cell_column(f.cell),
+            ),
+        )
+
+    def file_names(self) -> list[str]:
+        """Workbooks in the order given, then any named only by a finding."""
+        names = dict.fromkeys(self.files)
+        names.update(dict.fromkeys(finding.file for finding in self.findings))
+        return list(names)
 
     @property
     def errors(self) -> list[Finding]:

@@ -17,8 +17,8 @@ from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import BoardpackError, UnreadableWorkbook
 from generator.findings import Finding, ValidationResult
-from generator.model.build import build_plan, read_report_fields
-from generator.model.plan import Plan, ReportFields
+from generator.model.build import build_plan
+from generator.model.plan import Plan
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.workbook import Workbook, read_workbook
 from generator.read.xlsx_xml import XlsxCells
@@ -37,7 +37,6 @@ class CheckedWorkbook:
     workbook: Workbook
     validated: Validated
     rules: Rules
-    report_fields: ReportFields
     # The workbook's bytes when they are not the file's own (decrypted with Excel's default
     # password); None when the file at ``path`` is the workbook.
     decrypted: bytes | None = None
@@ -57,6 +56,7 @@ class CheckedWorkbook:
         return ValidationResult(
             findings=[f for f in self.result.findings if fold(f.sheet) not in sheets],
             files=list(self.result.files),
+            sheets=dict(self.result.sheets),
         )
 
     def _sending_sheets(self) -> set[str]:
@@ -96,7 +96,7 @@ class CheckedWorkbook:
     @functools.cached_property
     def plan(self) -> Plan:
         """The plan, built on first use: validating alone never needs it."""
-        plan = build_plan(self.validated, self.rules, self.report_fields, self._measure_formats())
+        plan = build_plan(self.validated, self.rules, self._measure_formats())
         plan.source_name = self.path.name
         try:
             plan.source_sha256 = file_sha256(self.path)
@@ -146,15 +146,15 @@ def check_workbook(
         )
     label = label or str(path)
     validated = validate(workbook, rules, as_of, file_label=label, extras=extras)
-    report_fields, report_findings = read_report_fields(validated, workbook, rules, label)
-    result = ValidationResult(findings=validated.findings + report_findings, files=[label])
+    result = ValidationResult(
+        findings=validated.findings, files=[label], sheets={label: validated.sheet_order}
+    )
     return CheckedWorkbook(
         path=path,
         result=result,
         workbook=workbook,
         validated=validated,
         rules=rules,
-        report_fields=report_fields,
         decrypted=inspection.decrypted,
     )
 
@@ -178,5 +178,6 @@ def check_workbooks(
             continue
         combined.files.append(str(path))
         checked.append(result)
+        combined.sheets.update(result.result.sheets)
         combined.extend(result.result.findings)
     return checked, combined, problems

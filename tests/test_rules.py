@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import AS_OF, ROOT, action_row, write_plan
 
@@ -139,3 +140,50 @@ def test_a_damaged_cache_copy_is_ignored(tmp_path: Path) -> None:
     (copy,) = Path(os.environ["BOARDPACK_CACHE_DIR"]).glob(f"rules-*-{rules.sha256}.json")
     copy.write_text("{not json", encoding="utf-8")
     assert load_rules(path).key == rules.key
+
+
+SECTIONS_RULES = """
+  - id: section-needs-a-lead
+    severity: warning
+    message: "Section {ref}{value} has no Lead"
+    sheet: Sections
+    column: Lead
+    require: {Lead: {required: true, nullable: false}}
+  - id: one-row-per-section
+    severity: error
+    message: "Section {value} is listed twice (also row {other})"
+    sheet: Sections
+    unique: Section
+"""
+
+
+def test_row_and_table_rules_name_the_sheet_they_are_for(tmp_path: Path) -> None:
+    row_rule, table_rule = SECTIONS_RULES.split("  - id: one-row", 1)
+    text = DEFAULT.replace("row_rules:\n", "row_rules:\n" + row_rule, 1)
+    text = text.replace("table_rules:\n", "table_rules:\n  - id: one-row" + table_rule, 1)
+    rules = load_rules(custom_rules(tmp_path, text))
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row()], sections=("Quality of Practice",))
+    book = openpyxl.load_workbook(plan)
+    book["Sections"].append(["Quality of Practice", None])
+    book.save(plan)
+    found = check_workbook(plan, rules, AS_OF).result.flatten(["sheet", "cell", "rule"])
+    assert found == [
+        ["Sections", "A3", "one-row-per-section"],
+        ["Sections", "B3", "section-needs-a-lead"],
+    ]
+
+
+def test_a_rule_for_a_sheet_that_is_not_described_is_refused(tmp_path: Path) -> None:
+    text = DEFAULT.replace(
+        "row_rules:\n", "row_rules:\n" + SECTIONS_RULES.split("  - id: one")[0], 1
+    )
+    text = text.replace("    sheet: Sections\n", "    sheet: Sectoins\n", 1)
+    with pytest.raises(
+        BadRulesFile, match=r"no sheet 'Sectoins' is described \(did you mean 'Sections'"
+    ):
+        load_rules(custom_rules(tmp_path, text))
+    text = text.replace("    sheet: Sectoins\n", "    sheet: Sections\n", 1).replace(
+        "    column: Lead\n", "    column: Due date\n", 1
+    )
+    with pytest.raises(BadRulesFile, match="no Sections column called 'Due date'"):
+        load_rules(custom_rules(tmp_path, text))

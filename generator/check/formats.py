@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from generator.common.a1 import cell_column
 from generator.common.plurals import plural
 from generator.common.xmltext import xml_safe
 from generator.findings import FINDING_KEYS, Finding, Severity, ValidationResult
@@ -58,25 +57,6 @@ def render(
     raise ValueError(f"unknown format {name!r}; expected one of {', '.join(FORMATS)}")
 
 
-def ordered(result: ValidationResult) -> list[Finding]:
-    """The findings by workbook, sheet, severity (errors first), row and column."""
-    file_rank = {name: rank for rank, name in enumerate(_files(result))}
-    sheet_rank: dict[tuple[str, str], int] = {}
-    for finding in result.findings:
-        sheet_rank.setdefault((finding.file, finding.sheet), len(sheet_rank))
-    return sorted(
-        result.findings,
-        key=lambda f: (
-            file_rank[f.file],
-            sheet_rank[(f.file, f.sheet)],
-            f.severity is not Severity.ERROR,
-            f.row is not None,
-            f.row or 0,
-            cell_column(f.cell),
-        ),
-    )
-
-
 # --- text -------------------------------------------------------------------------------
 
 
@@ -89,13 +69,13 @@ def format_text(result: ValidationResult, *, colour: bool = False) -> str:
     and when NO_COLOR is unset). Long messages are never cut short.
     """
     paint = _painter(colour)
-    files = _files(result)
+    files = result.file_names()
     if not result.findings:
         return paint(_no_problems(files), _GREEN) + "\n"
 
     lines: list[str] = []
     group: tuple[str, str] | None = None
-    for finding in ordered(result):
+    for finding in result.findings:
         if group is not None and group != (finding.file, finding.sheet):
             lines.append("")
         group = (finding.file, finding.sheet)
@@ -154,7 +134,7 @@ def format_json(result: ValidationResult) -> str:
     The schema is documented in docs/findings-json.md. Non-ASCII text is written as
     ``\\u`` escapes so the output is safe on any console encoding.
     """
-    records = [_record(finding) for finding in ordered(result)]
+    records = [finding.as_dict() for finding in result.findings]
     if not records:
         return "[]\n"
     # The same bytes as json.dumps(records, indent=2), whose indenting runs in pure Python
@@ -179,12 +159,6 @@ _RECORD_TEMPLATE = (
 _encode_text = json.encoder.encode_basestring_ascii
 
 
-def _record(finding: Finding) -> dict[str, object]:
-    record = finding.as_dict()
-    record["value"] = "" if record["value"] is None else str(record["value"])
-    return {key: record[key] for key in FINDING_KEYS}
-
-
 # --- GitHub Actions ---------------------------------------------------------------------
 
 
@@ -196,7 +170,7 @@ def format_github(result: ValidationResult) -> str:
     a step on the summary page; ``write_step_summary`` lists the rest.
     """
     lines = []
-    for finding in ordered(result):
+    for finding in result.findings:
         properties = {"file": finding.file, "title": _github_title(finding)}
         encoded = ",".join(f"{key}={_escape_property(value)}" for key, value in properties.items())
         message = _escape_data(_visible(finding.describe(), keep="\r\n"))
@@ -237,13 +211,13 @@ def step_summary_markdown(result: ValidationResult, *, row_limit: int = SUMMARY_
     """The Markdown that ``write_step_summary`` appends."""
     parts = ["## boardpack validation\n\n"]
     if not result.findings:
-        parts.append(f"{_markdown_cell(_no_problems(_files(result)))}\n\n")
+        parts.append(f"{_markdown_cell(_no_problems(result.file_names()))}\n\n")
         return "".join(parts)
     parts.append(f"**{result.summary()}**\n\n")
     parts.append("| File | Sheet | Cell | Ref | Column | Rule | Severity | Message |\n")
     parts.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
     size = sum(len(part.encode()) for part in parts)
-    findings = ordered(result)
+    findings = result.findings
     shown = 0
     for finding in findings[:row_limit]:
         cells = (
@@ -297,8 +271,8 @@ def format_junit(result: ValidationResult, *, strict: bool = False) -> str:
     because they do not fail the run; with ``strict`` they are failures too, matching the
     exit code. A workbook with no findings gets one passing testcase, so CI lists it.
     """
-    by_file: dict[str, list[Finding]] = {name: [] for name in _files(result)}
-    for finding in ordered(result):
+    by_file: dict[str, list[Finding]] = {name: [] for name in result.file_names()}
+    for finding in result.findings:
         by_file[finding.file].append(finding)
 
     root = ET.Element("testsuites", name="boardpack")
@@ -354,10 +328,3 @@ def _no_problems(files: list[str]) -> str:
     if len(files) == 1:
         return f"No problems found in {_visible(files[0])}"
     return f"No problems found in {len(files):,} workbooks" if files else "No problems found"
-
-
-def _files(result: ValidationResult) -> list[str]:
-    """Workbooks in the order given, then any named only by a finding."""
-    names = dict.fromkeys(result.files)
-    names.update(dict.fromkeys(finding.file for finding in result.findings))
-    return list(names)

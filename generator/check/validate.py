@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from generator.check.schema_classes import SchemaCheck
-from generator.common.matching import fold, ref_key
+from generator.common.matching import did_you_mean, fold, ref_key
 from generator.common.ukdates import uk_date
 from generator.common.xmltext import XML_ILLEGAL
 from generator.findings import Finding
@@ -33,7 +33,7 @@ from generator.read.cells import (
 )
 from generator.read.workbook import Table, Workbook
 from generator.schema.derived import EFFECTIVE_DUE, effective_due
-from generator.schema.fields import ACTIONS
+from generator.schema.fields import ACTIONS, REPORT, report_field_kinds
 from generator.schema.rules import AS_OF, RowRule, Rule, Rules
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -46,9 +46,8 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _VALUE_OF = operator.attrgetter("value")
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
-#: The note on a cell whose finding was made where it was found (colour, formula, error
-#: cell), not by the per-cell parsers: the reading pass leaves it alone.
-_ALREADY_REPORTED = "already-reported"
+#: Reading rules after which a date cell holds text but names no day.
+_NO_DAY = frozenset(("no-date", "not-a-date", "impossible-date"))
 
 
 @dataclass
@@ -58,7 +57,7 @@ class ParsedRow:
     row: int
     values: dict[str, Any]
     raw: dict[str, Any]
-    notes: dict[str, str] = field(default_factory=dict)  # column -> reading rule that fired
+    undated: dict[str, str] = field(default_factory=dict)  # see ParsedTable.undated
 
     @property
     def ref(self) -> str:
@@ -72,7 +71,14 @@ class ParsedTable:
 
     table: Table
     values: dict[str, list[Any]]
-    notes: dict[int, dict[str, str]] = field(default_factory=dict)  # row index -> notes
+    # Row index -> column -> the reading rule its cell raised while being parsed.
+    readings: dict[int, dict[str, str]] = field(default_factory=dict)
+    # Cells (row index, column) whose finding was made where it was found (a colour, a
+    # formula with no value, an error cell): one finding per cell is enough.
+    reported: set[tuple[int, str]] = field(default_factory=set)
+    # Date column -> row index -> what was typed there that names no day ("Ongoing", "End
+    # of May", "31/02/2027"): the report shows it in place of a date.
+    undated: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.table.row_numbers)
@@ -92,7 +98,9 @@ class ParsedTable:
                 row=number,
                 values=dict(zip(names, values, strict=True)),
                 raw=dict(zip(raw_names, raw, strict=True)),
-                notes=self.notes.get(index, {}),
+                undated={
+                    name: typed[index] for name, typed in self.undated.items() if index in typed
+                },
             )
             for index, (number, values, raw) in enumerate(
                 zip(
@@ -107,10 +115,17 @@ class ParsedTable:
 
 @dataclass
 class Validated:
-    """The outcome of validating one workbook: findings and each sheet's parsed values."""
+    """The outcome of validating one workbook: findings and each sheet's parsed values.
+
+    ``report`` holds the Report sheet's values by ReportFields field (a date field's value
+    read as a date, a list field's as the text of each row); ``sheet_order`` names the
+    sheets the findings can be about, in the workbook's order.
+    """
 
     findings: list[Finding]
     sheets: dict[str, ParsedTable]
+    report: dict[str, Any] = field(default_factory=dict)
+    sheet_order: list[str] = field(default_factory=list)
 
     def rows(self, sheet: str) -> list[ParsedRow]:
         parsed = self.sheets.get(sheet)
@@ -156,24 +171,34 @@ def render_message(template: str, fields: Mapping[str, Any]) -> str:
 
 
 class _Reporter:
-    """Builds findings for one sheet of one file, with the sheet's locations."""
+    """Makes every finding about one file: the one place validation builds a Finding."""
 
-    def __init__(self, file: str, parsed: ParsedTable) -> None:
+    def __init__(self, file: str) -> None:
         self.file = file
-        self.parsed = parsed
-        self.table = parsed.table
         self.findings: list[Finding] = []
 
     def cell(
-        self, rule: Rule, index: int | None, where_column: str, value: Any, **extra: Any
+        self,
+        parsed: ParsedTable,
+        rule: Rule,
+        index: int | None,
+        where_column: str,
+        value: Any,
+        *,
+        label: str = "",
+        **extra: Any,
     ) -> None:
-        """Record a finding for ``rule`` at ``where_column`` of row ``index`` (None: sheet)."""
+        """Record a finding for ``rule`` at ``where_column`` of row ``index`` (None: sheet).
+
+        ``label`` names the column in the finding when the header would not say enough (a
+        Report sheet Value is named by its Field).
+        """
         if not rule.enabled:
             return
-        table = self.table
+        table = parsed.table
         row = table.row_numbers[index] if index is not None else None
-        ref = self.parsed.ref(index) if index is not None else ""
-        header = table.headers.get(where_column, where_column)
+        ref = parsed.ref(index) if index is not None else ""
+        header = label or table.headers.get(where_column, where_column)
         fields = {
             "value": shown(value),
             "column": header,
@@ -197,6 +222,23 @@ class _Reporter:
             )
         )
 
+    def sheet(self, rule: Rule, sheet: str, **fields: str) -> None:
+        """Record a finding for ``rule`` about a whole sheet that has no table to point into."""
+        if rule.enabled:
+            self.findings.append(
+                Finding(
+                    file=self.file,
+                    sheet=sheet,
+                    cell="",
+                    row=None,
+                    column="",
+                    ref="",
+                    rule=rule.id,
+                    severity=rule.severity,
+                    message=render_message(rule.message, fields),
+                )
+            )
+
 
 def validate(
     workbook: Workbook,
@@ -208,50 +250,26 @@ def validate(
 ) -> Validated:
     """Every finding for the workbook, and its parsed values by sheet name."""
     extras = extras or CellExtras()
-    findings: list[Finding] = []
-    sheets: dict[str, ParsedTable] = {}
+    reporter = _Reporter(file_label)
+    validated = Validated(findings=reporter.findings, sheets={})
     for name, table in workbook.tables.items():
         parsed = ParsedTable(table=table, values={})
-        reporter = _Reporter(file_label, parsed)
         _parse_columns(parsed, rules)
         _status_from_colour(parsed, rules, reporter, extras)
         _empty_formulas(parsed, rules, reporter, extras)
         _error_values(parsed, rules, reporter, extras)
         _reading_findings(parsed, rules, reporter)
         _column_checks(parsed, reporter)
-        if name == ACTIONS.sheet:
-            _row_rules(parsed, rules, as_of, reporter)
-            _table_rules(parsed, rules, workbook, reporter)
-        sheets[name] = parsed
-        # A plan kept as a sheet per section is reported sheet by sheet, in the sheets' order.
-        sheet_order = {sheet: place for place, (sheet, *_) in enumerate(table.sheet_rows())}
-        findings.extend(
-            sorted(reporter.findings, key=lambda f: (sheet_order.get(f.sheet, 0), *_position(f)))
-        )
-    findings.extend(_ignored_sheets(workbook, rules, file_label))
-    return Validated(findings=findings, sheets=sheets)
-
-
-def _ignored_sheets(workbook: Workbook, rules: Rules, file_label: str) -> list[Finding]:
-    """A warning for each optional sheet left out because its key columns are missing."""
-    rule = rules.reading["sheet-left-out"]
-    if not rule.enabled:
-        return []
-    return [
-        Finding(
-            file=file_label,
-            sheet=sheet,
-            cell="",
-            row=None,
-            column="",
-            ref="",
-            rule=rule.id,
-            severity=rule.severity,
-            message=render_message(rule.message, {"value": sheet, "column": missing}),
-            value="",
-        )
-        for sheet, missing in workbook.ignored.items()
-    ]
+        _row_rules(parsed, rules, as_of, reporter)
+        _table_rules(parsed, rules, workbook, reporter)
+        if name == REPORT.sheet:  # Field/Value pairs: each Value read as its Field says
+            validated.report = _report_values(parsed, rules, reporter)
+        validated.sheets[name] = parsed
+        validated.sheet_order.extend(sheet for sheet, *_ in table.sheet_rows())
+    for sheet, missing in workbook.ignored.items():
+        reporter.sheet(rules.reading["sheet-left-out"], sheet, value=sheet, column=missing)
+        validated.sheet_order.append(sheet)
+    return validated
 
 
 def _row_named(table: Table, index: int, from_index: int) -> str:
@@ -259,12 +277,6 @@ def _row_named(table: Table, index: int, from_index: int) -> str:
     number = str(table.row_numbers[index])
     sheet = table.sheet_at(index)
     return number if sheet == table.sheet_at(from_index) else f"{number} of {sheet}"
-
-
-def _position(finding: Finding) -> tuple[int, int, str]:
-    """Sort key: row, then column (A < B < ... < AA), keeping rule order within a cell."""
-    letters = finding.cell.rstrip("0123456789")
-    return (finding.row or 0, len(letters), letters)
 
 
 def _parser(column_type: str, rules: Rules) -> Callable[[Any], Parsed]:
@@ -291,7 +303,9 @@ def _parse_columns(parsed: ParsedTable, rules: Rules) -> None:
             values, notes = _parse_repeating_column(raw, _parser(column_type, rules))
         parsed.values[name] = values
         for index, rule_id in notes:
-            parsed.notes.setdefault(index, {})[name] = rule_id
+            parsed.readings.setdefault(index, {})[name] = rule_id
+            if column_type == "date" and rule_id in _NO_DAY:
+                parsed.undated.setdefault(name, {})[index] = raw_text(raw[index]).strip()
 
 
 def _parse_text_column(raw: list[Any]) -> tuple[list[Any], list[tuple[int, str]]]:
@@ -333,13 +347,12 @@ def _parse_repeating_column(
 
 def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
     table = parsed.table
-    for index in sorted(parsed.notes):
-        for name, rule_id in parsed.notes[index].items():
-            if rule_id == _ALREADY_REPORTED:
-                continue
+    for index in sorted(parsed.readings):
+        for name, rule_id in parsed.readings[index].items():
             value = parsed.values[name][index]
             raw = table.raw[name][index]
             reporter.cell(
+                parsed,
                 rules.reading[rule_id],
                 index,
                 name,
@@ -380,9 +393,9 @@ def _status_from_colour(
                 status = rules.key.from_colour(colour) if colour else None
                 if status:
                     parsed.values[name][index] = status
-                    parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
+                    parsed.reported.add((index, name))
                     rule = rules.reading["status-from-colour"]
-                    reporter.cell(rule, index, name, None, other=status)
+                    reporter.cell(parsed, rule, index, name, None, other=status)
 
 
 def _empty_formulas(
@@ -428,8 +441,8 @@ def _flag_cells(
         name = name_of_col.get(col)
         if index is not None and name is not None and table.raw[name][index] is None:
             # Noted so the empty-cell checks stay quiet: one finding per cell is enough.
-            parsed.notes.setdefault(index, {})[name] = _ALREADY_REPORTED
-            reporter.cell(rule, index, name, value)
+            parsed.reported.add((index, name))
+            reporter.cell(parsed, rule, index, name, value)
 
 
 def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
@@ -441,21 +454,28 @@ def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
             verdicts = SchemaCheck({name: check.schema}).verdicts({name: parsed.values[name]})
             for index, passed in enumerate(verdicts):
                 # A cell that could not be read already has its finding: one is enough.
-                if not passed and name not in parsed.notes.get(index, {}):
-                    reporter.cell(check.rule, index, name, table.raw[name][index])
+                if passed or (index, name) in parsed.reported:
+                    continue
+                if name not in parsed.readings.get(index, {}):
+                    reporter.cell(parsed, check.rule, index, name, table.raw[name][index])
 
 
 def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Reporter) -> None:
+    """The row rules for this sheet (rules.yaml says which sheet each is for)."""
     table = parsed.table
+    row_rules = [row_rule for row_rule in rules.row_rules if row_rule.sheet == table.spec.name]
+    table_rules = [rule for rule in rules.table_rules if rule.sheet == table.spec.name]
+    if not row_rules and not table_rules:
+        return
     values = parsed.values
     due, revised_due = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
-    if due in values:
+    if table.spec.name == ACTIONS.sheet and due in values:
         revised = values.get(revised_due) or [None] * len(parsed)
         values[EFFECTIVE_DUE] = [
             effective_due(old, new)[0] for old, new in zip(values[due], revised, strict=True)
         ]
     _skipped_rules_warning(parsed, rules, reporter)
-    for row_rule in rules.row_rules:
+    for row_rule in row_rules:
         if not row_rule.rule.enabled or not all(map(table.has, row_rule.columns)):
             continue
         applies = (
@@ -469,18 +489,19 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
         else:
             firing = [i for i, a in enumerate(applies) if a]
         for index in firing:
-            _report_row_rule(row_rule, index, values, as_of, reporter)
+            _report_row_rule(row_rule, index, parsed, as_of, reporter)
 
 
 def skipped_rules(table: Table, rules: Rules) -> dict[str, list[str]]:
     """Each column the sheet lacks, and the enabled rules that cannot run without it."""
     skipped: dict[str, list[str]] = defaultdict(list)
     for row_rule in rules.row_rules:
-        if row_rule.rule.enabled:
+        if row_rule.rule.enabled and row_rule.sheet == table.spec.name:
             for name in sorted(c for c in row_rule.columns if not table.has(c)):
                 skipped[name].append(row_rule.rule.id)
     for table_rule in rules.table_rules:
-        if table_rule.rule.enabled and not table.has(table_rule.column):
+        mine = table_rule.rule.enabled and table_rule.sheet == table.spec.name
+        if mine and not table.has(table_rule.column):
             skipped[table_rule.column].append(table_rule.rule.id)
     for name, spec in table.spec.columns.items():
         if not table.has(name):
@@ -492,6 +513,7 @@ def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporte
     """One warning per missing optional column, naming the rules that could not run."""
     for name, rule_ids in skipped_rules(parsed.table, rules).items():
         reporter.cell(
+            parsed,
             rules.reading["missing-optional-column"],
             None,
             "",
@@ -526,10 +548,11 @@ def _compare_firing(
 def _report_row_rule(
     row_rule: RowRule,
     index: int,
-    values: Mapping[str, list[Any]],
+    parsed: ParsedTable,
     as_of: dt.date,
     reporter: _Reporter,
 ) -> None:
+    values = parsed.values
     column = row_rule.column
     if column == EFFECTIVE_DUE:  # located in the column the date came from
         revised = values.get(ACTIONS.revised_due_date.name)
@@ -542,6 +565,7 @@ def _report_row_rule(
         other = values[compare.than][index]
     status = values.get(ACTIONS.status.name)
     reporter.cell(
+        parsed,
         row_rule.rule,
         index,
         column,
@@ -557,6 +581,8 @@ def _table_rules(
 ) -> None:
     table = parsed.table
     for table_rule in rules.table_rules:
+        if table_rule.sheet != table.spec.name:
+            continue
         if not table_rule.rule.enabled or not table.has(table_rule.column):
             continue
         column = parsed.values[table_rule.column]
@@ -568,6 +594,7 @@ def _table_rules(
                 key = ref_key(raw_text(value))
                 if key in first_seen:
                     reporter.cell(
+                        parsed,
                         table_rule.rule,
                         index,
                         table_rule.column,
@@ -584,4 +611,40 @@ def _table_rules(
         known = {value: fold(str(value)) in listed for value in set(column) if value is not None}
         for index, value in enumerate(column):
             if value is not None and not known[value]:
-                reporter.cell(table_rule.rule, index, table_rule.column, value)
+                reporter.cell(parsed, table_rule.rule, index, table_rule.column, value)
+
+
+def _report_values(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> dict[str, Any]:
+    """The Report sheet's values by ReportFields field; a Field boardpack does not know, and
+    a date field's Value that is not a date, are findings."""
+    kinds = report_field_kinds()
+    field_by_name = {
+        fold(name): attr for attr, names in rules.report_fields.items() for name in names
+    }
+    known = [name for names in rules.report_fields.values() for name in names]
+    field_column, value_column = REPORT.field.name, REPORT.value.name
+    fields, texts = parsed.values[field_column], parsed.values[value_column]
+    raws = parsed.table.raw[value_column]
+    values: dict[str, Any] = {}
+    for index, (field_value, text, raw) in enumerate(zip(fields, texts, raws, strict=True)):
+        typed = raw_text(field_value).strip() if field_value is not None else ""
+        attr = field_by_name.get(fold(typed))
+        if attr is None:
+            # Never dropped in silence: the person is told which field was not used.
+            if typed:
+                close = did_you_mean(typed, known)
+                hint = f' (did you mean "{close}"?)' if close else ""
+                rule = rules.reading["unknown-report-field"]
+                reporter.cell(parsed, rule, index, field_column, typed, hint=hint)
+            continue
+        if kinds[attr] == "date":
+            day = parse_date(raw, rules.no_date_words)
+            if day.rule in ("impossible-date", "not-a-date", "error-value"):
+                rule = rules.reading[day.rule]
+                reporter.cell(parsed, rule, index, value_column, raw, label=typed)
+            values.setdefault(attr, day.value)
+        elif kinds[attr] == "list":
+            values.setdefault(attr, []).append(raw_text(text))
+        else:
+            values.setdefault(attr, raw_text(text))
+    return values

@@ -12,19 +12,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.check.validate import ParsedRow, Validated
-from generator.common.matching import did_you_mean, fold
-from generator.findings import Finding
+from generator.common.matching import fold
 from generator.model.plan import Action, Measure, Plan, Recipient, ReportFields, Section
-from generator.read.cells import Parsed, parse_date, raw_text
-from generator.read.workbook import Workbook
+from generator.read.cells import raw_text
 from generator.schema.fields import (
     ACTIONS,
     DISTRIBUTION,
     MEASURES,
-    REPORT,
     SECTIONS,
     Column,
-    report_field_kinds,
 )
 from generator.schema.rules import Rules
 
@@ -42,7 +38,6 @@ def _date(value: Any) -> dt.date | None:
 def build_plan(
     validated: Validated,
     rules: Rules,
-    report: ReportFields,
     measure_formats: Mapping[int, tuple[str, str, str]] | None = None,
 ) -> Plan:
     """The Plan from parsed rows; sections named as the Sections sheet spells them.
@@ -71,7 +66,7 @@ def build_plan(
         actions=actions,
         sections=_unique_sections(sections),
         key=rules.key,
-        report=report,
+        report=read_report_fields(validated),
         measures=[measure for measure in measures if measure.name],
         distribution=recipients,
     )
@@ -114,18 +109,14 @@ def _action(row: ParsedRow, section_spelling: dict[str, str]) -> Action:
     )
 
 
-#: Reading rules after which a date cell holds text but no day: the text is kept to show.
-_TYPED_NOT_DATED = frozenset(("no-date", "not-a-date", "impossible-date"))
-
-
 def _typed_target(row: ParsedRow, fields: dict[str, Any]) -> str:
     """The text typed where the target date would be, when it gives no day ("End of May",
     "Monthly", or a date that cannot be read): the report shows it in place of a date."""
     due, revised = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
-    if row.notes.get(revised) in _TYPED_NOT_DATED:
-        return _text(row.raw.get(revised)).strip()
-    if row.notes.get(due) in _TYPED_NOT_DATED and fields["revised_due_date"] is None:
-        return _text(row.raw.get(due)).strip()
+    if revised in row.undated:
+        return row.undated[revised]
+    if due in row.undated and fields["revised_due_date"] is None:
+        return row.undated[due]
     return ""
 
 
@@ -148,73 +139,10 @@ def split_recommendations(text: str) -> list[str]:
     return items
 
 
-def read_report_fields(
-    validated: Validated, workbook: Workbook, rules: Rules, label: str
-) -> tuple[ReportFields, list[Finding]]:
-    """The Report sheet's Field/Value pairs; unreadable dates become findings."""
-    rows = validated.rows(REPORT.sheet)
-    if not rows:
-        return ReportFields(), []
-    table = workbook.tables[REPORT.sheet]
-    kinds = report_field_kinds()
-    field_by_name = {
-        fold(name): attr for attr, names in rules.report_fields.items() for name in names
-    }
-    values: dict[str, Any] = {}
-    listed: dict[str, list[str]] = {}
-    findings: list[Finding] = []
-    field_column, value_column = REPORT.field.name, REPORT.value.name
-    known = [name for names in rules.report_fields.values() for name in names]
-    unknown_rule = rules.reading["unknown-report-field"]
-    for row in rows:
-        typed = _text(row.values.get(field_column)).strip()
-        attr = field_by_name.get(fold(typed))
-        if attr is None:
-            # Never dropped in silence: the person is told which field was not used.
-            if typed and unknown_rule.enabled:
-                close = did_you_mean(typed, known)
-                findings.append(
-                    Finding(
-                        file=label,
-                        sheet=table.sheet,
-                        cell=table.cell(field_column, row.row),
-                        row=row.row,
-                        column=field_column,
-                        ref="",
-                        rule=unknown_rule.id,
-                        severity=unknown_rule.severity,
-                        message=unknown_rule.message.replace("{value}", typed).replace(
-                            "{other}", f' (did you mean "{close}"?)' if close else ""
-                        ),
-                        value=typed,
-                    )
-                )
-            continue
-        raw = row.raw.get(value_column)
-        if kinds[attr] == "date":
-            parsed: Parsed = parse_date(raw, rules.no_date_words)
-            if parsed.rule in ("impossible-date", "not-a-date", "error-value"):
-                rule = rules.reading[parsed.rule]
-                if rule.enabled:
-                    findings.append(
-                        Finding(
-                            file=label,
-                            sheet=table.sheet,
-                            cell=table.cell(value_column, row.row),
-                            row=row.row,
-                            column=_text(row.values.get(field_column)),
-                            ref="",
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=rule.message.replace("{value}", raw_text(raw)),
-                            value=raw_text(raw),
-                        )
-                    )
-            values.setdefault(attr, parsed.value)
-        elif kinds[attr] == "list":
-            text = _text(row.values.get(value_column))
-            listed.setdefault(attr, []).extend(split_recommendations(text))
-        else:
-            values.setdefault(attr, _text(row.values.get(value_column)))
-    values.update({attr: tuple(items) for attr, items in listed.items()})
-    return ReportFields(**values), findings
+def read_report_fields(validated: Validated) -> ReportFields:
+    """The Report sheet's fields, from the values validation read (and checked) for each."""
+    values = dict(validated.report)
+    for attr, value in values.items():
+        if isinstance(value, list):  # one item per row, or per line of a row
+            values[attr] = tuple(item for text in value for item in split_recommendations(text))
+    return ReportFields(**values)

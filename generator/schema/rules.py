@@ -127,6 +127,7 @@ META_SCHEMA: dict[str, Any] = {
             "type": "dict",
             "schema": {
                 **_RULE_BASE,
+                "sheet": {"type": "string"},
                 "column": {"type": "string"},
                 "when": _CERBERUS_SNIPPET,
                 "require": _CERBERUS_SNIPPET,
@@ -148,6 +149,7 @@ META_SCHEMA: dict[str, Any] = {
             "type": "dict",
             "schema": {
                 **_RULE_BASE,
+                "sheet": {"type": "string"},
                 "unique": {"type": "string"},
                 "lookup": {
                     "type": "dict",
@@ -229,13 +231,15 @@ class Compare:
 
 @dataclass(frozen=True)
 class RowRule:
-    """A rule over one Actions row: ``when`` matches, then ``require`` or ``compare`` must hold.
+    """A rule over one row: ``when`` matches, then ``require`` or ``compare`` must hold.
 
-    With neither ``require`` nor ``compare`` the rule fires whenever ``when`` matches.
+    With neither ``require`` nor ``compare`` the rule fires whenever ``when`` matches. The
+    rule is about the rows of ``sheet`` (Actions unless rules.yaml says otherwise).
     """
 
     rule: Rule
     column: str  # where a finding is located
+    sheet: str = ACTIONS.sheet
     when: Mapping[str, Any] | None = None
     require: Mapping[str, Any] | None = None
     compare: Compare | None = None
@@ -258,10 +262,14 @@ class RowRule:
 
 @dataclass(frozen=True)
 class TableRule:
-    """A rule across rows: ``unique`` column, or ``lookup`` of a column in another sheet."""
+    """A rule across rows: ``unique`` column, or ``lookup`` of a column in another sheet.
+
+    Its column is in ``sheet`` (Actions unless rules.yaml says otherwise).
+    """
 
     rule: Rule
     column: str
+    sheet: str = ACTIONS.sheet
     unique: bool = False
     lookup_sheet: str = ""
     lookup_column: str = ""
@@ -601,14 +609,29 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
             aliases=tuple(sheet.get("aliases", ())),
         )
     _check_bindings(source, document, sheets)
-    action_columns = set(sheets[ACTIONS.sheet].columns) | {EFFECTIVE_DUE}
 
-    def known_column(name: str, path: tuple) -> str:
-        if name not in action_columns:
-            close = difflib.get_close_matches(name, sorted(action_columns), n=1)
+    def rule_sheet(entry: Mapping[str, Any], path: tuple) -> str:
+        """The sheet a row or table rule is about: Actions unless it names another."""
+        name = entry.get("sheet", ACTIONS.sheet)
+        if name not in sheets:
+            close = difflib.get_close_matches(name, sorted(sheets), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise BadRulesFile(
-                f"{source}, {_where(document, path)}: no Actions column called '{name}'{hint}"
+                f"{source}, {_where(document, (*path, 'sheet'))}: no sheet '{name}' is "
+                f"described{hint}"
+            )
+        return str(name)
+
+    def known_column(name: str, path: tuple, sheet: str = ACTIONS.sheet) -> str:
+        # The effective due date is derived from the Actions sheet's two due dates.
+        columns = set(sheets[sheet].columns) | (
+            {EFFECTIVE_DUE} if sheet == ACTIONS.sheet else set()
+        )
+        if name not in columns:
+            close = difflib.get_close_matches(name, sorted(columns), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise BadRulesFile(
+                f"{source}, {_where(document, path)}: no {sheet} column called '{name}'{hint}"
             )
         return name
 
@@ -616,17 +639,18 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
     for index, entry in enumerate(plain.get("row_rules", [])):
         path = ("row_rules", index)
         rule = register(_rule(entry), path)
+        sheet = rule_sheet(entry, path)
         for part in ("when", "require"):
             if part in entry:
                 _check_snippet(source, document, (*path, part), entry[part], one_field=False)
                 for name in entry[part]:
-                    known_column(name, (*path, part, name))
+                    known_column(name, (*path, part, name), sheet)
         compare = None
         if "compare" in entry:
             spec = entry["compare"]
-            known_column(spec["column"], (*path, "compare", "column"))
+            known_column(spec["column"], (*path, "compare", "column"), sheet)
             if spec["than"] != AS_OF:
-                known_column(spec["than"], (*path, "compare", "than"))
+                known_column(spec["than"], (*path, "compare", "than"), sheet)
             compare = Compare(spec["column"], spec["op"], spec["than"], spec.get("minus_days", 0))
         if "require" in entry and compare is not None:
             raise BadRulesFile(
@@ -644,7 +668,8 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
         row_rules.append(
             RowRule(
                 rule=rule,
-                column=known_column(column, (*path, "column")),
+                column=known_column(column, (*path, "column"), sheet),
+                sheet=sheet,
                 when=entry.get("when"),
                 require=entry.get("require"),
                 compare=compare,
@@ -655,12 +680,13 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
     for index, entry in enumerate(plain.get("table_rules", [])):
         path = ("table_rules", index)
         rule = register(_rule(entry), path)
+        sheet = rule_sheet(entry, path)
         if "unique" in entry:
-            column = known_column(entry["unique"], (*path, "unique"))
-            table_rules.append(TableRule(rule=rule, column=column, unique=True))
+            column = known_column(entry["unique"], (*path, "unique"), sheet)
+            table_rules.append(TableRule(rule=rule, column=column, sheet=sheet, unique=True))
         elif "lookup" in entry:
             spec = entry["lookup"]
-            column = known_column(spec["column"], (*path, "lookup", "column"))
+            column = known_column(spec["column"], (*path, "lookup", "column"), sheet)
             target = sheets.get(spec["sheet"])
             if target is None or spec["sheet_column"] not in target.columns:
                 raise BadRulesFile(
@@ -672,6 +698,7 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
                 TableRule(
                     rule=rule,
                     column=column,
+                    sheet=sheet,
                     lookup_sheet=spec["sheet"],
                     lookup_column=spec["sheet_column"],
                 )
