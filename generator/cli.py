@@ -529,10 +529,15 @@ def init(workbook: Path, rules_path: Path | None) -> None:
     help="Also write a copy of the rules with the aliases this workbook needs, to use with "
     "--rules, so the next run says explicitly how the workbook is read.",
 )
+@as_of_option
 @max_size_option
 @friendly_errors
 def inspect_command(
-    workbook: Path, rules_path: Path | None, write_rules: Path | None, max_size: int | None
+    workbook: Path,
+    rules_path: Path | None,
+    write_rules: Path | None,
+    as_of: dt.date | None,
+    max_size: int | None,
 ) -> None:
     """Show, in one screen, how boardpack reads a workbook.
 
@@ -554,7 +559,7 @@ def inspect_command(
     if write_rules is not None:
         refuse_overwriting_input(write_rules, workbook, *(p for p in (rules_path,) if p))
     explanation = explain_workbook(
-        workbook, rules, as_of_or_today(None), limits=limits_for(max_size)
+        workbook, rules, as_of_or_today(as_of), limits=limits_for(max_size)
     )
     click.echo("\n".join(one_line(line) for line in explanation.lines))
     if explanation.checked is not None:

@@ -88,7 +88,7 @@ def _sheets(table: Table) -> list[str]:
     if len(table.parts) > 1:
         names = ", ".join(f'"{part.sheet}"' for part in table.parts)
         return [f"Plan: {plural(len(table.parts), 'sheet')}, {table.found_by}: {names}"]
-    why = f", read for {table.found_by}" if table.found_by else ""
+    why = f", chosen because {table.found_by}" if table.found_by else ""
     return [f'Plan: sheet "{table.sheet}", header row {table.header_row}{why}']
 
 

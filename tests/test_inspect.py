@@ -30,8 +30,8 @@ def test_inspect_shows_how_a_plan_with_heading_rows_was_read(tmp_path: Path) -> 
     lines = result.stdout.splitlines()
     assert len(lines) <= 40  # one screen
     assert lines[1] == (
-        'Plan: sheet "Improvement Plan 2026", header row 3, read for it is the workbook\'s only '
-        "sheet"
+        'Plan: sheet "Improvement Plan 2026", header row 3, chosen because it is the '
+        "workbook's only sheet"
     )
     assert "    B  What will we do?               → Action (by an alias)" in lines
     assert (
@@ -66,7 +66,7 @@ def test_inspect_shows_a_sheet_per_section_and_status_suggestions(tmp_path: Path
 def test_inspect_shows_statuses_read_from_colour(tmp_path: Path) -> None:
     theme_column(tmp_path / "plan.xlsx")
     lines = invoke("inspect", str(tmp_path / "plan.xlsx")).stdout.splitlines()
-    assert lines[1].startswith('Plan: sheet "Action Plan v3", header row 1, read for its header')
+    assert lines[1].startswith('Plan: sheet "Action Plan v3", header row 1, chosen because its')
     assert "  (empty) → Green, from the cell's colour: 2 actions" in lines
     assert 'Sections (2 sections, from its "Theme" column):' in lines
 

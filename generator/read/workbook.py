@@ -367,7 +367,9 @@ class _PlanFinder:
         named = _find_sheet(self.names, self.visible, self.spec)
         named_reading = self.read(named) if named is not None else None
         if named_reading is not None and self.holds_plan(named_reading):
-            return self.table([named_reading], found_by="its name")
+            return self.table(
+                [named_reading], found_by="its name is the one the rules give the plan's sheet"
+            )
         readings = [
             self.read(name) for name in self.names if name not in self.claimed and name != named
         ]
