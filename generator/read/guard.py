@@ -330,7 +330,8 @@ def _inspect_zip(path: Path, file: BinaryIO, limits: Limits) -> Inspection:
             file_size = file.seek(0, 2)
             _check_directory(path, members, file_size, limits)
             kind = _identify_package(path, archive, members)
-            markers = _inflate_with_caps(path, archive, members, limits)
+            unread = _parts_no_reader_opens(archive, members) if kind.is_office_open_xml else set()
+            markers = _inflate_with_caps(path, archive, members, limits, unread)
             if kind is WorkbookKind.ODS:
                 _check_ods_encryption(path, archive, members)
             return Inspection(
@@ -593,7 +594,11 @@ _MARKS = (_FORMULA_MARK, _ERROR_MARK)
 
 
 def _inflate_with_caps(
-    path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
+    path: Path,
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    limits: Limits,
+    unread: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, set[bytes]]:
     """Inflate every part in chunks, so that a lie in the zip's directory comes out here.
 
@@ -602,9 +607,18 @@ def _inflate_with_caps(
     size ends as a damaged file after inflating no more than was declared. On the way
     through, the head of each XML part is checked and worksheets are measured; memory stays
     at one chunk whatever the part's size.
+
+    The parts in ``unread`` (pivot caches, pictures, embedded files: nothing boardpack or
+    its reader opens) have only their heads inflated and checked: their size is already
+    capped by the directory, and inflating a 50 MB pivot cache would cost validation more
+    than reading the plan does.
     """
     markers: dict[str, set[bytes]] = {}
     for member in members:
+        if member.filename in unread:
+            with archive.open(member) as stream:
+                _check_xml_prolog(path, member.filename, stream.read(_PROLOG_LIMIT))
+            continue
         extent: _SheetExtent | None = None
         found: set[bytes] = set()
         with archive.open(member) as stream:
@@ -625,6 +639,62 @@ def _inflate_with_caps(
             if extent.bound() > limits.max_cells:
                 _check_cells_with_values(path, archive, member, limits)
     return markers
+
+
+# Relationship types (their last segment) of parts that neither boardpack nor python-calamine
+# ever opens while reading a workbook: the bulk of many real workbooks' bytes.
+_UNREAD_KINDS = frozenset(
+    {
+        "pivotCacheRecords",
+        "pivotCacheDefinition",
+        "image",
+        "oleObject",
+        "package",
+        "printerSettings",
+        "vbaProject",
+        "video",
+        "audio",
+        "media",
+    }
+)
+# Parts readers open by name rather than by following a relationship.
+_OPENED_BY_NAME = frozenset(
+    {"[content_types].xml", "xl/workbook.xml", "xl/sharedstrings.xml", "xl/styles.xml"}
+)
+_RELATIONSHIPS_LIMIT = 4 * MB
+
+
+def _parts_no_reader_opens(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
+    """Parts that are only ever the target of relationships in ``_UNREAD_KINDS``.
+
+    A part that anything else points at (a worksheet some hostile file also calls a
+    picture), or that a reader opens by name, is not one of them; nor is any part when a
+    relationships part is too large to read whole here.
+    """
+    unread: set[str] = set()
+    others: set[str] = set()
+    for member in members:
+        name = member.filename
+        if not name.lower().endswith(".rels"):
+            continue
+        if member.file_size > _RELATIONSHIPS_LIMIT:
+            return set()
+        with archive.open(member) as stream:
+            text = _xml_text(stream.read(_RELATIONSHIPS_LIMIT))
+        folder = name.rpartition("/")[0].rpartition("/")[0]  # "xl/_rels/a.rels" -> "xl"
+        for relationship in _RELATIONSHIP.findall(text):
+            link_type, target = _TYPE.search(relationship), _TARGET.search(relationship)
+            if link_type is None or target is None or _TARGET_MODE.search(relationship):
+                continue
+            part = _resolve(folder, target[1]).lower()
+            kind = link_type[1].rstrip("/").rpartition("/")[2]
+            (unread if kind in _UNREAD_KINDS else others).add(part)
+    unread -= others | _OPENED_BY_NAME
+    return {
+        member.filename
+        for member in members
+        if member.filename.lower() in unread and not member.filename.lower().endswith(".rels")
+    }
 
 
 def read_part(
