@@ -164,9 +164,7 @@ def mark_cells(
         if pending < len(wanted) and wanted[pending] == number:
             end = _row_end(xml, found, p)
             pieces.append(xml[position : found.start()])
-            pieces.append(
-                _marked_row(xml, found, end, number, by_row[number], p, columns, restyle)
-            )
+            pieces.append(_marked_row(xml, found, end, number, by_row[number], p, columns, restyle))
             position = end
             pending += 1
     pieces.append(xml[position : where.data_end])
