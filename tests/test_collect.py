@@ -403,3 +403,49 @@ def test_what_collect_cannot_do_is_one_line(tmp_path: Path) -> None:
     result = collect(plan, empty, plan, 2)
     assert "refusing to write over the input" in result.stderr
     assert not (tmp_path / "updated.xlsx").exists()
+
+
+@pytest.mark.parametrize("layout", ["headings", "sheets"])
+def test_plans_laid_out_by_section_round_trip(layout: str, tmp_path: Path) -> None:
+    """A plan with section heading rows and no Section column, or a sheet per section: each
+    change lands on its own sheet and row."""
+    from layout_plans import action, write_layout
+
+    plan = write_layout(
+        tmp_path / "plan.xlsx",
+        [
+            action("L1", "Leadership and governance"),
+            action("W1", "Workforce", Lead="Head of Workforce"),
+            action("P1", "Partnership working", Status="Red", Progress_update="Not started"),
+        ],
+        layout,
+    )
+    folder = tmp_path / "returned"
+    invoke(["chase", str(plan), "--out", str(folder), "--as-of", "2026-11-23"], 0)
+    book = openpyxl.load_workbook(folder / "Head-of-Service.xlsx")
+    assert [c.value for c in book.worksheets[0][7]][:3] == ["Ref", "Section", "Action"]
+    edit_as_lead(
+        folder / "Head-of-Service.xlsx",
+        {("L1", "Progress update"): "Started", ("P1", "Status"): "Amber"},
+    )
+    edit_as_lead(folder / "Head-of-Workforce.xlsx", {("W1", "Progress update"): "Begun"})
+    collect(plan, folder, tmp_path / "updated.xlsx", 0)
+    changes = list(openpyxl.load_workbook(tmp_path / "updated.xlsx")["Changes"].values)[1:]
+    where = [(sheet, cell, ref, new) for sheet, cell, ref, _, _, new, _ in changes]
+    assert (
+        where
+        == {
+            "headings": [
+                ("Improvement Plan 2026", "G5", "L1", "Started"),
+                ("Improvement Plan 2026", "G7", "W1", "Begun"),
+                ("Improvement Plan 2026", "F9", "P1", "Amber"),
+            ],
+            "sheets": [
+                ("1. Priority 1", "G3", "L1", "Started"),
+                ("2. Priority 2", "G3", "W1", "Begun"),
+                ("3. Priority 3", "F3", "P1", "Amber"),
+            ],
+        }[layout]
+    )
+    for sheet, cell, _, new in where:
+        assert openpyxl.load_workbook(tmp_path / "updated.xlsx")[sheet][cell].value == new

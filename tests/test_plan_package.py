@@ -68,7 +68,8 @@ def small_workbook(path: Path, **options: Any) -> Path:
 
 
 def write(source: Path, target: Path, values: dict[str, Any] | None = None) -> None:
-    PlanPackage(source, "Sheet").write(target, WANTED if values is None else values, [CHANGE])
+    cells = WANTED if values is None else values
+    PlanPackage(source).write(target, {("Sheet", a1): v for a1, v in cells.items()}, [CHANGE])
 
 
 def assert_written(target: Path) -> None:
@@ -158,10 +159,11 @@ def test_formula_and_merged_cells_are_not_writable(tmp_path: Path) -> None:
     book["Sheet"]["D2"] = "=1+1"
     book["Sheet"].merge_cells("B3:C3")
     book.save(source)
-    package = PlanPackage(source, "Sheet")
-    assert package.unwritable(["B2", "D2", "B3", "C3", "Z99"]) == {
-        "D2": "it holds a formula",
-        "C3": "it is part of a merged cell",
+    package = PlanPackage(source)
+    cells = [("Sheet", cell) for cell in ("B2", "D2", "B3", "C3", "Z99")]
+    assert package.unwritable([*cells, ("Other", "A1")]) == {
+        ("Sheet", "D2"): "it holds a formula",
+        ("Sheet", "C3"): "it is part of a merged cell",
     }
 
 
@@ -201,7 +203,8 @@ def test_every_corpus_workbook_is_written_or_refused_in_one_line(corpus: Path, t
         except Exception:  # calamine cannot read it: it could never be a plan
             continue
         try:
-            PlanPackage(path, sheet).write(target, WANTED, [CHANGE])
+            cells = {(sheet, a1): value for a1, value in WANTED.items()}
+            PlanPackage(path).write(target, cells, [CHANGE])
         except BoardpackError as error:
             assert "\n" not in str(error) and str(path) in str(error), str(error)
             continue

@@ -8,6 +8,7 @@ A lead's email address comes only from the plan: never guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ class Ask:
     """One open action sent to its lead, and why it needs attention (if it does)."""
 
     action: Action
+    index: int = 0  # the action's position in the plan's table (its row, on its sheet)
     overdue: bool = False
     due_soon: bool = False
     no_update: bool = False
@@ -84,12 +86,14 @@ def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
     plan = checked.plan
     until = plan.lookahead_until(as_of)
     stale = stale_after_days(checked.rules)
+    table = checked.workbook.actions
     findings_by_row = _findings_by_row(checked)
-    has_progress = checked.workbook.actions.has(ACTIONS.progress_update.name)
+    has_progress = table.has(ACTIONS.progress_update.name)
     by_lead: dict[str, list[Ask]] = defaultdict(list)
     spelling: dict[str, str] = {}
     without_lead = []
-    for action in plan.actions:
+    # The plan's actions are its table's rows, in order: the index places each one.
+    for index, action in enumerate(plan.actions):
         if action.is_complete(plan.key):
             continue
         key = fold(action.lead)
@@ -97,9 +101,9 @@ def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
             without_lead.append(action.ref or f"row {action.row}")
             continue
         spelling.setdefault(key, action.lead.strip())
-        by_lead[key].append(
-            _ask(action, plan, as_of, until, stale, has_progress, findings_by_row[action.row])
-        )
+        findings = findings_by_row[(table.sheet_at(index), action.row)]
+        ask = _ask(action, plan, as_of, until, stale, has_progress, findings)
+        by_lead[key].append(dataclasses.replace(ask, index=index))
     leads = list(by_lead)
     requests = [
         LeadRequest(lead=spelling[key], asks=by_lead[key], stem=stem)
@@ -118,12 +122,12 @@ def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
     )
 
 
-def _findings_by_row(checked: CheckedWorkbook) -> dict[int, list[Finding]]:
-    sheet = checked.workbook.actions.sheet
-    by_row: dict[int, list[Finding]] = defaultdict(list)
+def _findings_by_row(checked: CheckedWorkbook) -> dict[tuple[str, int], list[Finding]]:
+    """Findings by (sheet, row): a plan kept as a sheet per section repeats row numbers."""
+    by_row: dict[tuple[str, int], list[Finding]] = defaultdict(list)
     for finding in checked.result.findings:
-        if finding.sheet == sheet and finding.row is not None:
-            by_row[finding.row].append(finding)
+        if finding.row is not None:
+            by_row[(finding.sheet, finding.row)].append(finding)
     return by_row
 
 
@@ -155,7 +159,14 @@ def _ask(
         if finding.rule != stale_rule:
             where = f"{finding.column}: " if finding.column else ""
             reasons.append(f"{where}{finding.message}")
-    return Ask(action, overdue, due_soon, no_update, is_stale, tuple(reasons))
+    return Ask(
+        action,
+        overdue=overdue,
+        due_soon=due_soon,
+        no_update=no_update,
+        stale=is_stale,
+        reasons=tuple(reasons),
+    )
 
 
 def _meeting(plan: Plan, until: dt.date) -> str:

@@ -64,10 +64,15 @@ class ChaseRun:
 
 
 def plan_columns(table: Table) -> list[Column]:
-    """The plan's columns boardpack knows, in the plan's order, headed as the plan heads them."""
+    """The plan's columns boardpack knows, in the plan's order, headed as the plan heads them.
+
+    A column the layout supplies (Section, from heading rows or a sheet per section) comes
+    second, after the Ref, so the lead sees it and the workbook reads back as a plan.
+    """
+    names = [name for name, _ in sorted(table.columns.items(), key=lambda item: item[1])]
+    names[1:1] = [name for name in table.derived if name not in table.columns]
     return [
-        Column(name, table.headers.get(name, name), table.spec.columns[name].type)
-        for name, _ in sorted(table.columns.items(), key=lambda item: item[1])
+        Column(name, table.headers.get(name, name), table.spec.columns[name].type) for name in names
     ]
 
 
@@ -99,14 +104,15 @@ def chase(
         title=f"{organisation} improvement plan" if organisation else "Improvement plan",
         plan_name=plan_path.name,
         plan_sha256=plan.source_sha256 or file_sha256(plan_path),
-        sheet=table.sheet,
+        # One sheet of the plan, or its parts (a sheet per section) as one sheet.
+        sheet=table.sheet if len(table.parts) < 2 else ACTIONS.sheet,
         as_of=as_of,
         reply_by=run.reply_by,
     )
     from_address = parse_address(sender, "--from") if sender else None
     progress.phase(f"Writing {len(requests.requests):,} leads' workbooks")
     for request in requests.requests:
-        rows = [raw_row(ask.action.row) for ask in request.asks]
+        rows = [raw_row(ask.index) for ask in request.asks]
         sent = [
             {
                 column.name: fingerprint(
@@ -149,12 +155,10 @@ def _make_folder(folder: Path) -> None:
 
 
 def _raw_rows(table: Table) -> Callable[[int], dict[str, Any]]:
-    """Row number -> the row's raw values by column, as read from the plan."""
-    index = {number: position for position, number in enumerate(table.row_numbers)}
+    """Table position -> the row's raw values by column, as read from the plan."""
 
-    def row(number: int) -> dict[str, Any]:
-        position = index[number]
-        return {name: values[position] for name, values in table.raw.items()}
+    def row(index: int) -> dict[str, Any]:
+        return {name: values[index] for name, values in table.raw.items()}
 
     return row
 

@@ -83,7 +83,7 @@ def collect(
             f"{folder}: no workbooks to collect (.xlsx, .xlsm, .xls, .xlsb or .ods); "
             "save the returned attachments there first"
         )
-    package = PlanPackage(plan_path, checked.workbook.actions.sheet)
+    package = PlanPackage(plan_path)
     run = CollectRun(checked, output)
     reading = lenient_rules(rules)
     progress.phase(f"Reading {plural(len(paths), 'returned workbook')}")
@@ -94,21 +94,18 @@ def collect(
             run.unreadable.append(_unreadable(path, str(error)))
     run.merge = merge_returned(checked, run.files, rules, as_of, package.unwritable)
     progress.phase(f"Writing {output.name}")
-    table = checked.workbook.actions
+    headers = checked.workbook.actions.headers
     package.write(
         output,
-        {change.cell: change.new for change in run.merge.changes},
-        [
-            _change_row(table.sheet, table.headers.get(c.column, c.column), c)
-            for c in run.merge.changes
-        ],
+        {(change.sheet, change.cell): change.new for change in run.merge.changes},
+        [_change_row(headers.get(c.column, c.column), c) for c in run.merge.changes],
     )
     return run
 
 
-def _change_row(sheet: str, header: str, change: Change) -> ChangeRow:
+def _change_row(header: str, change: Change) -> ChangeRow:
     return ChangeRow(
-        sheet=sheet,
+        sheet=change.sheet,
         cell=change.cell,
         ref=change.ref,
         column=header,

@@ -68,7 +68,8 @@ class Change:
     index: int  # position in the plan table
     row: int  # plan row number
     column: str
-    cell: str  # A1 in the plan's sheet
+    sheet: str  # the plan sheet the row is on (a plan may keep a sheet per section)
+    cell: str  # A1 in that sheet
     ref: str
     old: Any  # raw value in the plan
     new: Any  # value to write
@@ -144,8 +145,8 @@ def merge_returned(
     as_of: dt.date,
     unwritable: Any,
 ) -> Merge:
-    """Judge every returned cell; ``unwritable(cells)`` names plan cells that must not be
-    overwritten (formulas, merged cells), with the reason."""
+    """Judge every returned cell; ``unwritable(cells)`` names the (sheet, A1) plan cells that
+    must not be overwritten (formulas, merged cells), with the reason."""
     judge = _Judge(checked, rules)
     merge = Merge()
     proposals: dict[tuple[int, str], list[tuple[Any, ReturnedFile, ReturnedRow]]] = defaultdict(
@@ -163,8 +164,9 @@ def merge_returned(
     candidates = _settle_conflicts(judge, proposals, merge)
     _refuse_unwritable(judge, candidates, unwritable, merge)
     _refuse_new_errors(judge, candidates, as_of, merge)
+    # In the plan's order: its table's rows (sheet by sheet), then across.
     merge.changes = sorted(
-        candidates.values(), key=lambda c: (c.row, judge.table.columns[c.column])
+        candidates.values(), key=lambda c: (c.index, judge.table.columns.get(c.column, 0))
     )
     merge.refusals.sort(key=_position)
     return merge
@@ -278,12 +280,12 @@ def _settle_conflicts(
                     )
                 )
             continue
-        number = table.row_numbers[index]
         candidates[(index, column)] = Change(
             index=index,
-            row=number,
+            row=table.row_numbers[index],
             column=column,
-            cell=table.cell(column, number),
+            sheet=table.sheet_at(index),
+            cell=table.cell_at(column, index),
             ref=offers[0][2].ref,
             old=table.raw[column][index],
             new=offers[0][0],
@@ -316,10 +318,11 @@ def _refuse(judge: _Judge, change: Change, rule: str, merge: Merge, **fields: An
 def _refuse_unwritable(
     judge: _Judge, candidates: dict[tuple[int, str], Change], unwritable: Any, merge: Merge
 ) -> None:
-    reasons = unwritable(change.cell for change in candidates.values())
+    reasons = unwritable((change.sheet, change.cell) for change in candidates.values())
     for key, change in list(candidates.items()):
-        if change.cell in reasons:
-            _refuse(judge, change, "returned-not-writable", merge, reason=reasons[change.cell])
+        reason = reasons.get((change.sheet, change.cell))
+        if reason:
+            _refuse(judge, change, "returned-not-writable", merge, reason=reason)
             del candidates[key]
 
 
@@ -329,18 +332,18 @@ def _refuse_new_errors(
     """Validate the plan with the changes in; a change that brings an error is refused,
     then the rest are checked again (refusing one can leave another without support)."""
     row_rules = {row_rule.rule.id: row_rule for row_rule in judge.rules.row_rules}
-    before = _error_keys(judge, [], as_of)
+    before = {(f.rule, f.sheet, f.cell) for f in _errors(judge, [], as_of)}
     while candidates:
-        by_cell = {change.cell: key for key, change in candidates.items()}
-        by_row: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        by_cell = {(change.sheet, change.cell): key for key, change in candidates.items()}
+        by_row: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
         for key, change in candidates.items():
-            by_row[change.row].append(key)
+            by_row[(change.sheet, change.row)].append(key)
         refused: dict[tuple[int, str], str] = {}
         for finding in _errors(judge, candidates.values(), as_of):
-            if (finding.rule, finding.cell) in before:
+            if (finding.rule, finding.sheet, finding.cell) in before:
                 continue
-            if finding.cell in by_cell:
-                refused.setdefault(by_cell[finding.cell], finding.message)
+            if (finding.sheet, finding.cell) in by_cell:
+                refused.setdefault(by_cell[(finding.sheet, finding.cell)], finding.message)
                 continue
             row_rule = row_rules.get(finding.rule)
             if row_rule is None or finding.row is None:
@@ -348,7 +351,7 @@ def _refuse_new_errors(
             columns = set(row_rule.columns)
             if row_rule.compare is not None and row_rule.compare.column == EFFECTIVE_DUE:
                 columns.add(ACTIONS.revised_due_date.name)
-            for key in by_row.get(finding.row, []):
+            for key in by_row.get((finding.sheet, finding.row), []):
                 if key[1] in columns:
                     refused.setdefault(key, finding.message)
         if not refused:
@@ -358,7 +361,7 @@ def _refuse_new_errors(
 
 
 def _errors(judge: _Judge, changes: Iterable[Change], as_of: dt.date) -> list[Finding]:
-    """Error findings for the plan's Actions sheet with ``changes`` written in."""
+    """Error findings for the plan with ``changes`` written in."""
     table = judge.table
     raw = {name: list(values) for name, values in table.raw.items()}
     for change in changes:
@@ -369,13 +372,7 @@ def _errors(judge: _Judge, changes: Iterable[Change], as_of: dt.date) -> list[Fi
         workbook, tables={**workbook.tables, name: dataclasses.replace(table, raw=raw)}
     )
     validated = validate(changed, judge.rules, as_of, file_label=judge.checked.path.name)
-    return [
-        f for f in validated.findings if f.severity is Severity.ERROR and f.sheet == table.sheet
-    ]
-
-
-def _error_keys(judge: _Judge, changes: Iterable[Change], as_of: dt.date) -> set[tuple[str, str]]:
-    return {(finding.rule, finding.cell) for finding in _errors(judge, changes, as_of)}
+    return [finding for finding in validated.findings if finding.severity is Severity.ERROR]
 
 
 def _position(finding: Finding) -> tuple[str, int, int, str]:

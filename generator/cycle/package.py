@@ -117,9 +117,8 @@ class _Row:
 class PlanPackage:
     """An .xlsx or .xlsm plan, opened to write a changed copy of one of its sheets."""
 
-    def __init__(self, path: Path, sheet: str) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.sheet = sheet
         try:
             with zipfile.ZipFile(path) as archive:
                 self.infos = archive.infolist()
@@ -133,18 +132,41 @@ class PlanPackage:
                 self.rels_xml = archive.read(self.rels_part)
                 self.content_types = archive.read("[Content_Types].xml")
                 self.sheets = self._sheets()
-                self.sheet_part = self._part_of(sheet)
-                self.sheet_xml = archive.read(self.sheet_part)
                 self.styles_part = self._styles_part()
                 self.styles_xml = archive.read(self.styles_part) if self.styles_part else b""
         except (KeyError, zipfile.BadZipFile, OSError, ElementTree.ParseError) as error:
-            raise NotWritable(
-                f"{path}: the workbook's parts cannot be edited ({error}); open it in Excel, "
-                "save it again as .xlsx and run collect on that"
-            ) from None
+            raise self._not_writable(error) from None
         self.date1904 = re.search(rb'date1904="(1|true)"', self.workbook_xml) is not None
-        found = _PREFIX.search(self.sheet_xml)
-        self.prefix = (found[1] or b"") if found else b""
+        self._parts: dict[str, _SheetPart] = {}
+
+    def _not_writable(self, error: Exception) -> NotWritable:
+        return NotWritable(
+            f"{self.path}: the workbook's parts cannot be edited ({error}); open it in Excel, "
+            "save it again as .xlsx and run collect on that"
+        )
+
+    def sheet(self, name: str) -> _SheetPart:
+        """The named sheet's part, read once."""
+        if name not in self._parts:
+            try:
+                part = self._part_of(name)
+                with zipfile.ZipFile(self.path) as archive:
+                    xml = archive.read(part)
+            except (KeyError, zipfile.BadZipFile, OSError) as error:
+                raise self._not_writable(error) from None
+            self._parts[name] = _SheetPart(self.path, name, part, xml, self.date1904)
+        return self._parts[name]
+
+    def unwritable(self, cells: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """Of the (sheet, A1) ``cells``, those that must not be overwritten, with the reason."""
+        by_sheet: dict[str, list[str]] = {}
+        for sheet, cell in cells:
+            by_sheet.setdefault(sheet, []).append(cell)
+        return {
+            (sheet, cell): reason
+            for sheet, wanted in by_sheet.items()
+            for cell, reason in self.sheet(sheet).unwritable(wanted).items()
+        }
 
     # -- Reading the package ------------------------------------------------------------
 
@@ -193,6 +215,194 @@ class PlanPackage:
             if kind.endswith("/styles"):
                 return part
         return ""
+
+    # -- Writing the copy -------------------------------------------------------------
+
+    def write(
+        self,
+        destination: Path,
+        values: Mapping[tuple[str, str], Any],
+        changes: Sequence[ChangeRow],
+    ) -> None:
+        """Write a copy with ``values`` ((sheet, A1) -> value) in place, and a Changes sheet."""
+        styles = _Styles(self.styles_xml)
+        by_sheet: dict[str, dict[str, Any]] = {}
+        for (sheet, cell), value in values.items():
+            by_sheet.setdefault(sheet, {})[cell] = value
+        new_parts: dict[str, bytes] = {
+            self.sheet(sheet).part: self.sheet(sheet).patched(cells, styles)
+            for sheet, cells in by_sheet.items()
+        }
+        changes_xml = self._changes_xml(
+            changes,
+            header=styles.bold() if self.styles_part else 0,
+            wrapped=styles.wrapped() if self.styles_part else 0,
+        )
+        replaced, added = self._changes_part()
+        if self.styles_part and styles.changed:
+            new_parts[self.styles_part] = styles.xml
+        if replaced:
+            new_parts[replaced] = changes_xml
+        extra: list[tuple[str, bytes]] = []
+        if added is not None:
+            part, name = added
+            new_parts.update(self._listing_with(part, name))
+            extra.append((part, changes_xml))
+        stamp = next(
+            (info.date_time for info in self.infos if info.filename == self.workbook_part),
+            (2026, 1, 1, 0, 0, 0),
+        )
+        with (
+            atomic_path(destination) as temp,
+            zipfile.ZipFile(self.path) as source,
+            zipfile.ZipFile(temp, "w") as target,
+        ):
+            for info in self.infos:
+                data = new_parts.get(info.filename)
+                target.writestr(copied_entry(info), source.read(info) if data is None else data)
+            for part, data in extra:
+                entry = zipfile.ZipInfo(part, stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(entry, data)
+
+    def _changes_part(self) -> tuple[str, tuple[str, str] | None]:
+        """(part to replace, "") when the plan has boardpack's Changes sheet from an earlier
+        collect, else ("", (new part, new sheet name))."""
+        names = {name.casefold() for name, _, _ in self.sheets}
+        if self.has_our_changes_sheet:
+            return self._part_of(self._changes_name), None
+        name = CHANGES_SHEET
+        number = 1
+        while name.casefold() in names:
+            number += 1
+            name = f"{CHANGES_SHEET} {number}"
+        folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
+        existing = {info.filename for info in self.infos}
+        index = len(self.sheets) + 1
+        while posixpath.join(folder, f"sheet{index}.xml") in existing:
+            index += 1
+        return "", (posixpath.join(folder, f"sheet{index}.xml"), name)
+
+    @cached_property
+    def _changes_name(self) -> str:
+        """The sheet an earlier collect wrote ("Changes", or "Changes 2" beside a plan's own
+        sheet of that name), known by its name and its header row; "" when there is none."""
+        pattern = re.compile(re.escape(CHANGES_SHEET) + r"( \d+)?", re.IGNORECASE)
+        candidates = [name for name, _, _ in self.sheets if pattern.fullmatch(name)]
+        if not candidates:
+            return ""
+        try:
+            book = open_calamine(self.path)
+            for name in reversed(candidates):
+                first = book.get_sheet_by_name(name).to_python(nrows=1)
+                headers = tuple(str(value) for value in first[0]) if first else ()
+                if headers[: len(CHANGES_HEADERS)] == CHANGES_HEADERS:
+                    return name
+        except Exception:  # an unreadable sheet is not ours to replace
+            return ""
+        return ""
+
+    @property
+    def has_our_changes_sheet(self) -> bool:
+        """Whether the plan has the Changes sheet of an earlier collect (it is replaced)."""
+        return bool(self._changes_name)
+
+    def _changes_xml(self, changes: Sequence[ChangeRow], *, header: int, wrapped: int) -> bytes:
+        """The Changes sheet: a bold header row, frozen; values wrapped; printed landscape,
+        as wide as the page."""
+        namespace = _STRICT_MAIN if _STRICT_MAIN.encode() in self.workbook_xml[:2000] else _MAIN
+        rows = [_changes_row(1, CHANGES_HEADERS, header)]
+        rows += [
+            _changes_row(number, change.cells(), wrapped)
+            for number, change in enumerate(changes, start=2)
+        ]
+        last = len(changes) + 1
+        cols = "".join(
+            f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+            for n, width in enumerate(_CHANGES_WIDTHS, start=1)
+        )
+        return (
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                f'<worksheet xmlns="{namespace}">'
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                f'<dimension ref="A1:{column_letter(len(CHANGES_HEADERS))}{last}"/>'
+                '<sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+                "</sheetView></sheetViews>"
+                '<sheetFormatPr defaultRowHeight="15"/>'
+                f"<cols>{cols}</cols>"
+                "<sheetData>"
+            ).encode()
+            + b"".join(rows)
+            + (
+                b"</sheetData>"
+                b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                b'footer="0.3"/>'
+                b'<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                b"</worksheet>"
+            )
+        )
+
+    def _listing_with(self, part: str, name: str) -> dict[str, bytes]:
+        """workbook.xml, its relationships and the content types, each with the new sheet."""
+        targets = self._targets()
+        # The worksheet relationship type as this package spells it (transitional or strict).
+        sheet_type = next(kind for _, kind in targets.values() if kind.endswith("/worksheet"))
+        rid = "rIdBoardpack"
+        number = 1
+        while rid in targets:
+            number += 1
+            rid = f"rIdBoardpack{number}"
+        relative = posixpath.relpath(part, posixpath.dirname(self.workbook_part))
+        relationship = (
+            f'<Relationship Id="{rid}" Type="{escape(sheet_type)}" Target="{relative}"/>'
+        ).encode()
+        rels = _insert_before_close(self.rels_xml, b"Relationships", relationship)
+        sheet_id = max((sheet_id for _, sheet_id, _ in self.sheets), default=0) + 1
+        closing = re.search(rb"</(\w+:)?sheets>", self.workbook_xml)
+        prefix = (closing[1] or b"") if closing else b""
+        r_prefix = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\s(\w+):id=", self.workbook_xml)
+        r_name = r_prefix[1] if r_prefix else b"r"
+        # Declared on the element itself, as writers such as openpyxl do for every sheet:
+        # always valid, wherever the workbook declares it.
+        bound = re.search(rb"xmlns:" + r_name + rb'="([^"]+)"', self.workbook_xml)
+        r_uri = bound[1] if bound else _RELATIONSHIPS.encode()
+        element = (
+            b"<"
+            + prefix
+            + b"sheet xmlns:"
+            + r_name
+            + b'="'
+            + r_uri
+            + b'" name="'
+            + escape(name).encode()
+            + b'" sheetId="'
+            + str(sheet_id).encode()
+            + b'" '
+            + r_name
+            + b':id="'
+            + rid.encode()
+            + b'"/>'
+        )
+        workbook = _insert_before_close(self.workbook_xml, prefix + b"sheets", element)
+        override = (f'<Override PartName="/{part}" ContentType="{_WORKSHEET_TYPE}"/>').encode()
+        types = _insert_before_close(self.content_types, b"Types", override)
+        return {self.workbook_part: workbook, self.rels_part: rels, "[Content_Types].xml": types}
+
+
+class _SheetPart:
+    """One worksheet's XML, indexed by row, for finding and replacing cells in place."""
+
+    def __init__(self, path: Path, name: str, part: str, xml: bytes, date1904: bool) -> None:
+        self.path = path
+        self.name = name
+        self.part = part
+        self.sheet_xml = xml
+        self.date1904 = date1904
+        found = _PREFIX.search(xml)
+        self.prefix = (found[1] or b"") if found else b""
 
     @cached_property
     def _rows(self) -> dict[int, _Row]:
@@ -257,51 +467,8 @@ class PlanPackage:
                     reasons[columns[column]] = "it holds a formula"
         return reasons
 
-    # -- Writing the copy -------------------------------------------------------------
-
-    def write(
-        self,
-        destination: Path,
-        values: Mapping[str, Any],
-        changes: Sequence[ChangeRow],
-    ) -> None:
-        """Write a copy with ``values`` (A1 -> value) in the sheet and a Changes sheet."""
-        styles = _Styles(self.styles_xml)
-        sheet_xml = self._patched_sheet(values, styles)
-        changes_xml = self._changes_xml(
-            changes,
-            header=styles.bold() if self.styles_part else 0,
-            wrapped=styles.wrapped() if self.styles_part else 0,
-        )
-        replaced, added = self._changes_part()
-        new_parts: dict[str, bytes] = {self.sheet_part: sheet_xml}
-        if self.styles_part and styles.changed:
-            new_parts[self.styles_part] = styles.xml
-        if replaced:
-            new_parts[replaced] = changes_xml
-        extra: list[tuple[str, bytes]] = []
-        if added is not None:
-            part, name = added
-            new_parts.update(self._listing_with(part, name))
-            extra.append((part, changes_xml))
-        stamp = next(
-            (info.date_time for info in self.infos if info.filename == self.workbook_part),
-            (2026, 1, 1, 0, 0, 0),
-        )
-        with (
-            atomic_path(destination) as temp,
-            zipfile.ZipFile(self.path) as source,
-            zipfile.ZipFile(temp, "w") as target,
-        ):
-            for info in self.infos:
-                data = new_parts.get(info.filename)
-                target.writestr(copied_entry(info), source.read(info) if data is None else data)
-            for part, data in extra:
-                entry = zipfile.ZipInfo(part, stamp)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(entry, data)
-
-    def _patched_sheet(self, values: Mapping[str, Any], styles: _Styles) -> bytes:
+    def patched(self, values: Mapping[str, Any], styles: _Styles) -> bytes:
+        """The sheet's XML with ``values`` (A1 -> value) written in."""
         by_row: dict[int, dict[int, Any]] = {}
         for cell, value in values.items():
             found = _A1.fullmatch(cell)
@@ -361,7 +528,7 @@ class PlanPackage:
         closing = re.search(rb"</(\w+:)?sheetData>", self.sheet_xml)
         if closing is None:
             raise NotWritable(
-                f"{self.path}: the sheet {self.sheet!r} has no cell data to write into; "
+                f"{self.path}: the sheet {self.name!r} has no cell data to write into; "
                 "open it in Excel, save it again and run collect on that"
             )
         return closing.start(), closing.start()
@@ -473,132 +640,6 @@ class PlanPackage:
         return styles
 
     # -- The Changes sheet ------------------------------------------------------------
-
-    def _changes_part(self) -> tuple[str, tuple[str, str] | None]:
-        """(part to replace, "") when the plan has boardpack's Changes sheet from an earlier
-        collect, else ("", (new part, new sheet name))."""
-        names = {name.casefold() for name, _, _ in self.sheets}
-        if self.has_our_changes_sheet:
-            return self._part_of(self._changes_name), None
-        name = CHANGES_SHEET
-        number = 1
-        while name.casefold() in names:
-            number += 1
-            name = f"{CHANGES_SHEET} {number}"
-        folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
-        existing = {info.filename for info in self.infos}
-        index = len(self.sheets) + 1
-        while posixpath.join(folder, f"sheet{index}.xml") in existing:
-            index += 1
-        return "", (posixpath.join(folder, f"sheet{index}.xml"), name)
-
-    @cached_property
-    def _changes_name(self) -> str:
-        """The sheet an earlier collect wrote ("Changes", or "Changes 2" beside a plan's own
-        sheet of that name), known by its name and its header row; "" when there is none."""
-        pattern = re.compile(re.escape(CHANGES_SHEET) + r"( \d+)?", re.IGNORECASE)
-        candidates = [name for name, _, _ in self.sheets if pattern.fullmatch(name)]
-        if not candidates:
-            return ""
-        try:
-            book = open_calamine(self.path)
-            for name in reversed(candidates):
-                first = book.get_sheet_by_name(name).to_python(nrows=1)
-                headers = tuple(str(value) for value in first[0]) if first else ()
-                if headers[: len(CHANGES_HEADERS)] == CHANGES_HEADERS:
-                    return name
-        except Exception:  # an unreadable sheet is not ours to replace
-            return ""
-        return ""
-
-    @property
-    def has_our_changes_sheet(self) -> bool:
-        """Whether the plan has the Changes sheet of an earlier collect (it is replaced)."""
-        return bool(self._changes_name)
-
-    def _changes_xml(self, changes: Sequence[ChangeRow], *, header: int, wrapped: int) -> bytes:
-        """The Changes sheet: a bold header row, frozen; values wrapped; printed landscape,
-        as wide as the page."""
-        namespace = _STRICT_MAIN if _STRICT_MAIN.encode() in self.sheet_xml[:2000] else _MAIN
-        rows = [_changes_row(1, CHANGES_HEADERS, header)]
-        rows += [
-            _changes_row(number, change.cells(), wrapped)
-            for number, change in enumerate(changes, start=2)
-        ]
-        last = len(changes) + 1
-        cols = "".join(
-            f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
-            for n, width in enumerate(_CHANGES_WIDTHS, start=1)
-        )
-        return (
-            (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<worksheet xmlns="{namespace}">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-                f'<dimension ref="A1:{column_letter(len(CHANGES_HEADERS))}{last}"/>'
-                '<sheetViews><sheetView workbookViewId="0">'
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
-                "</sheetView></sheetViews>"
-                '<sheetFormatPr defaultRowHeight="15"/>'
-                f"<cols>{cols}</cols>"
-                "<sheetData>"
-            ).encode()
-            + b"".join(rows)
-            + (
-                b"</sheetData>"
-                b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                b'footer="0.3"/>'
-                b'<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                b"</worksheet>"
-            )
-        )
-
-    def _listing_with(self, part: str, name: str) -> dict[str, bytes]:
-        """workbook.xml, its relationships and the content types, each with the new sheet."""
-        targets = self._targets()
-        own_rid = next(rid for sheet, _, rid in self.sheets if sheet == self.sheet)
-        sheet_type = targets[own_rid][1]
-        rid = "rIdBoardpack"
-        number = 1
-        while rid in targets:
-            number += 1
-            rid = f"rIdBoardpack{number}"
-        relative = posixpath.relpath(part, posixpath.dirname(self.workbook_part))
-        relationship = (
-            f'<Relationship Id="{rid}" Type="{escape(sheet_type)}" Target="{relative}"/>'
-        ).encode()
-        rels = _insert_before_close(self.rels_xml, b"Relationships", relationship)
-        sheet_id = max((sheet_id for _, sheet_id, _ in self.sheets), default=0) + 1
-        closing = re.search(rb"</(\w+:)?sheets>", self.workbook_xml)
-        prefix = (closing[1] or b"") if closing else b""
-        r_prefix = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\s(\w+):id=", self.workbook_xml)
-        r_name = r_prefix[1] if r_prefix else b"r"
-        # Declared on the element itself, as writers such as openpyxl do for every sheet:
-        # always valid, wherever the workbook declares it.
-        bound = re.search(rb"xmlns:" + r_name + rb'="([^"]+)"', self.workbook_xml)
-        r_uri = bound[1] if bound else _RELATIONSHIPS.encode()
-        element = (
-            b"<"
-            + prefix
-            + b"sheet xmlns:"
-            + r_name
-            + b'="'
-            + r_uri
-            + b'" name="'
-            + escape(name).encode()
-            + b'" sheetId="'
-            + str(sheet_id).encode()
-            + b'" '
-            + r_name
-            + b':id="'
-            + rid.encode()
-            + b'"/>'
-        )
-        workbook = _insert_before_close(self.workbook_xml, prefix + b"sheets", element)
-        override = (f'<Override PartName="/{part}" ContentType="{_WORKSHEET_TYPE}"/>').encode()
-        types = _insert_before_close(self.content_types, b"Types", override)
-        return {self.workbook_part: workbook, self.rels_part: rels, "[Content_Types].xml": types}
 
 
 def _insert_before_close(xml: bytes, tag: bytes, element: bytes) -> bytes:
