@@ -402,10 +402,8 @@ def _progress(paths: list[Path], quiet: bool) -> Progress:
 )
 @rules_option
 @max_size_option
-@click.pass_context
 @friendly_errors
 def report(
-    ctx: click.Context,
     workbook: Path,
     output: Path,
     as_of: dt.date | None,
@@ -480,14 +478,20 @@ def report(
     click.echo(written)
     if run.no_pdf:
         click.echo(f"warning: {run.no_pdf}", err=True)
-    if send_after:
-        ctx.invoke(send, report=run.written, workbook=workbook, rules_path=rules_path)
+    if send_after and run.written is not None and run.plan is not None:
+        # The plan already read and checked (with --max-size): never read a second time.
+        _send_report(
+            run.written,
+            _smtp_settings(),
+            fields=run.plan.report,
+            distribution=run.plan.distribution,
+            problems=run.sending,
+            workbook=workbook,
+        )
 
 
 def _problems(findings: list[Finding]) -> str:
     """ "1 error and 2 warnings", leaving out a kind there is none of."""
-    from generator.common.ukdates import plural
-
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     counts = ((errors, "error"), (len(findings) - errors, "warning"))
     return " and ".join(plural(count, noun) for count, noun in counts if count)
@@ -728,8 +732,6 @@ def send(
     The PDF beside the report (board-report.pdf) is attached too. The password comes only
     from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
     """
-    from generator.deliver.mailer import compose, send_message, write_eml
-
     settings = _smtp_settings(
         host=smtp_host,
         port=smtp_port,
@@ -740,6 +742,47 @@ def send(
         timeout=timeout,
     )
     fields, distribution, problems = _send_inputs(workbook, rules_path, replaced=bool(to))
+    _send_report(
+        report,
+        settings,
+        fields=fields,
+        distribution=distribution,
+        problems=problems,
+        workbook=workbook,
+        to=to,
+        cc=cc,
+        bcc=bcc,
+        pdf=pdf,
+        subject=subject,
+        body_file=body_file,
+        eml=eml,
+        dry_run=dry_run,
+        inputs=[p for p in (pdf, workbook, body_file, rules_path) if p],
+    )
+
+
+def _send_report(
+    report: Path,
+    settings: SmtpSettings,
+    *,
+    fields: ReportFields | None,
+    distribution: list[Recipient],
+    problems: list[Finding],
+    workbook: Path | None,
+    to: tuple[str, ...] = (),
+    cc: tuple[str, ...] = (),
+    bcc: tuple[str, ...] = (),
+    pdf: Path | None = None,
+    subject: str | None = None,
+    body_file: Path | None = None,
+    eml: Path | None = None,
+    dry_run: bool = False,
+    inputs: list[Path] | None = None,
+) -> None:
+    """Email (or draft) the report: for ``send``, and for ``report --send`` with the plan it
+    has already read and checked."""
+    from generator.deliver.mailer import compose, send_message, write_eml
+
     if problems:
         # The Distribution sheet's problems are sending's to report: each located to its cell.
         click.echo(render(ValidationResult(problems, [str(workbook)]), "text"), nl=False, err=True)
@@ -774,9 +817,7 @@ def send(
     if dry_run:
         _show_outgoing(outgoing, settings)
     elif eml is not None:
-        refuse_overwriting_input(
-            eml, report, *(p for p in (pdf, workbook, body_file, rules_path) if p)
-        )
+        refuse_overwriting_input(eml, report, *(inputs or []))
         write_eml(outgoing.message, eml, outgoing.bcc)
         click.echo(
             f"Wrote {eml}: an unsent draft to {plural(len(outgoing.envelope), 'recipient')}; "

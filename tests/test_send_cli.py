@@ -23,6 +23,7 @@ from smtp_servers import (
 )
 
 from generator.cli import main
+from generator.read.guard import Limits
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPO = Path(__file__).resolve().parent.parent
@@ -477,3 +478,30 @@ def test_report_then_send_in_one_command(plain_server: Server, tmp_path: Path) -
     assert [part.get_filename() for part in attached] == ["board-report.docx"]
     assert attached[0].get_content() == output.read_bytes()
     assert "Improvement Plan Progress Update" in received.message["Subject"]
+
+
+def test_report_then_send_reads_the_workbook_once_within_max_size(
+    plain_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import pipeline
+
+    limits_used = []
+    inspect = pipeline.inspect_workbook
+
+    def counted(path: Path, limits: Limits) -> object:
+        limits_used.append(limits.max_size)
+        return inspect(path, limits)
+
+    monkeypatch.setattr(pipeline, "inspect_workbook", counted)
+    plan, output = REPO / "workbooks" / "example-plan.xlsx", tmp_path / "board-report.docx"
+    arguments = ["report", str(plan), "-o", str(output), "--as-of", "2026-11-23"]
+    result = run(
+        [*arguments, "--max-size", "2MB", "--send"],
+        0,
+        HOST=LOOPBACK,
+        PORT=str(plain_server.port),
+        SECURITY="none",
+        FROM="pmo@example.org",
+    )
+    assert "Sent to 7 recipients" in result.stdout
+    assert limits_used == [2 * 1024 * 1024]
