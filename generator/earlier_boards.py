@@ -36,14 +36,35 @@ from generator.pipeline import file_sha256
 from generator.read import git_history
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.workbook import read_workbook
+from generator.schema.fields import ACTIONS, MEASURES, REPORT, SECTIONS
 from generator.schema.rules import Rules
 
 #: The columns an earlier board is read for; nothing else in it is parsed.
 NEEDED_COLUMNS = {
-    "Actions": ("Ref", "Section", "Action", "Status", "Due date", "Revised due date"),
-    "Sections": ("Section",),
-    "Report": ("Field", "Value"),
-    "Measures": ("Measure", "Section", "Unit", "Target", "Current", "Better"),
+    ACTIONS.sheet: tuple(
+        column.name
+        for column in (
+            ACTIONS.ref,
+            ACTIONS.section,
+            ACTIONS.action,
+            ACTIONS.status,
+            ACTIONS.due_date,
+            ACTIONS.revised_due_date,
+        )
+    ),
+    SECTIONS.sheet: (SECTIONS.name.name,),
+    REPORT.sheet: (REPORT.field.name, REPORT.value.name),
+    MEASURES.sheet: tuple(
+        column.name
+        for column in (
+            MEASURES.name,
+            MEASURES.section,
+            MEASURES.unit,
+            MEASURES.target,
+            MEASURES.current,
+            MEASURES.better,
+        )
+    ),
 }
 #: Files in a folder that are read as earlier workbooks (by suffix, in any case).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
