@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from generator.common.ukdates import uk_date
 from generator.render.context import Context
@@ -57,7 +57,9 @@ def front_sheet(ctx: Context) -> None:
         caption="Report details",
     )
     if exempt:
-        notice = ctx.paragraph().add_run(
+        statement = ctx.paragraph()
+        statement.paragraph_format.space_before = Pt(6)
+        notice = statement.add_run(
             exempt_notice(text("Exempt paragraph", fields.exempt_paragraph))
         )
         notice.bold = True
