@@ -142,41 +142,34 @@ class XlsxCells:
 
     def fills(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
         """Solid fill colours (RRGGBB) of the given (row, col) cells, where they have one."""
-        xml = self._sheet_xml(sheet)
-        if not xml or not cells:
+        if not cells:
             return {}
-        colours = self._style_fills()
-        if not colours:
-            return {}
-        # Only cells whose style has a solid fill are looked at, found by the style's number.
-        styled = re.compile(
-            rb' s="(?:' + b"|".join(str(index).encode() for index in sorted(colours)) + rb')"'
-        )
-        found: dict[tuple[int, int], str] = {}
-        for ref, attrs, _ in _cells_containing(xml, styled, in_tag=True):
-            style = _STYLE.search(attrs)
-            if ref in cells and style:
-                found[ref] = colours[int(style[1])]
-        return found
+        return self._by_style(sheet, cells, self._style_fills())
 
     def number_formats(self, sheet: str, cells: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
         """The number format code ("0%", "#,##0.0") of the given (row, col) cells, where it is
         not General: what Excel shows a number as. Read for a few cells of one small sheet
         (Measures), never for the whole plan."""
+        if not cells:
+            return {}
+        return self._by_style(sheet, cells, self._style_number_formats())
+
+    def _by_style(
+        self, sheet: str, cells: set[tuple[int, int]], by_style: dict[int, str]
+    ) -> dict[tuple[int, int], str]:
+        """What ``by_style`` says of each given cell's style, for cells whose style it names."""
         xml = self._sheet_xml(sheet)
-        if not xml or not cells:
+        if not xml or not by_style:
             return {}
-        codes = self._style_number_formats()
-        if not codes:
-            return {}
+        # Only cells with one of those styles are looked at, found by the style's number.
         styled = re.compile(
-            rb' s="(?:' + b"|".join(str(index).encode() for index in sorted(codes)) + rb')"'
+            rb' s="(?:' + b"|".join(str(index).encode() for index in sorted(by_style)) + rb')"'
         )
         found: dict[tuple[int, int], str] = {}
         for ref, attrs, _ in _cells_containing(xml, styled, in_tag=True):
             style = _STYLE.search(attrs)
             if ref in cells and style:
-                found[ref] = codes[int(style[1])]
+                found[ref] = by_style[int(style[1])]
         return found
 
     def _style_number_formats(self) -> dict[int, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from generator.common.ukdates import uk_date
 from generator.render.context import Context
@@ -51,62 +50,37 @@ def consultation(ctx: Context) -> None:
         ctx.numbered_lines(text)
 
 
-@dataclass(frozen=True)
-class Implication:
-    """One kind of implication, with who was consulted on it and when (seed 001 §7)."""
-
-    heading: str
-    text: str
-    officer: str
-    date: dt.date | None
-    officer_label: str
+#: Each kind of implication: its heading, the ReportFields it is read from, and how the
+#: officer consulted is named (seed 001 §7: "Finance Officer Consulted", "Lawyer Consulted").
+_IMPLICATIONS = (
+    ("Financial implications", "financial", "Finance officer consulted"),
+    ("Legal implications", "legal", "Lawyer consulted"),
+    ("Equalities implications", "equalities", "Equalities officer consulted"),
+    ("Risk implications", "risk", "Risk officer consulted"),
+)
 
 
 def implications(ctx: Context) -> None:
     """Financial, legal, equalities and risk implications, each with its officer and date."""
     fields = ctx.plan.report
-    kinds = [
-        Implication(
-            "Financial implications",
-            _typed(ctx, "Financial implications", fields.financial_implications),
-            _typed(ctx, "Financial implications officer", fields.financial_officer),
-            fields.financial_date,
-            "Finance officer consulted",
-        ),
-        Implication(
-            "Legal implications",
-            _typed(ctx, "Legal implications", fields.legal_implications),
-            _typed(ctx, "Legal implications officer", fields.legal_officer),
-            fields.legal_date,
-            "Lawyer consulted",
-        ),
-        Implication(
-            "Equalities implications",
-            _typed(ctx, "Equalities implications", fields.equalities_implications),
-            _typed(ctx, "Equalities implications officer", fields.equalities_officer),
-            fields.equalities_date,
-            "Equalities officer consulted",
-        ),
-        Implication(
-            "Risk implications",
-            _typed(ctx, "Risk implications", fields.risk_implications),
-            _typed(ctx, "Risk implications officer", fields.risk_officer),
-            fields.risk_date,
-            "Risk officer consulted",
-        ),
-    ]
-    given = [kind for kind in kinds if kind.text or kind.officer or kind.date]
+    given = []
+    for heading, kind, officer_label in _IMPLICATIONS:
+        text = _typed(ctx, heading, getattr(fields, f"{kind}_implications"))
+        officer = _typed(ctx, heading, getattr(fields, f"{kind}_officer"))
+        date: dt.date | None = getattr(fields, f"{kind}_date")
+        if text or officer or date:
+            given.append((heading, text, officer, date, officer_label))
     if not given:
         return
     ctx.heading("Implications")
-    for kind in given:
-        ctx.heading(kind.heading, 2)
-        ctx.numbered_lines(kind.text or "None identified.")
+    for heading, text, officer, date, officer_label in given:
+        ctx.heading(heading, 2)
+        ctx.numbered_lines(text or "None identified.")
         consulted = [
             part
             for part in (
-                f"{kind.officer_label}: {kind.officer}" if kind.officer else "",
-                f"Date: {uk_date(kind.date)}" if kind.date else "",
+                f"{officer_label}: {officer}" if officer else "",
+                f"Date: {uk_date(date)}" if date else "",
             )
             if part
         ]

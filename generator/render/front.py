@@ -59,9 +59,7 @@ def front_sheet(ctx: Context) -> None:
     if exempt:
         statement = ctx.paragraph()
         statement.paragraph_format.space_before = Pt(6)
-        notice = statement.add_run(
-            exempt_notice(text("Exempt paragraph", fields.exempt_paragraph))
-        )
+        notice = statement.add_run(exempt_notice(text("Exempt paragraph", fields.exempt_paragraph)))
         notice.bold = True
 
 
