@@ -26,7 +26,8 @@ from generator.read.cells import raw_text
 RECORD_SHEET = "boardpack record"
 MARKER = "boardpack chase record"
 VERSION = 1
-_HEADER = ("Ref", "Sent")
+# Headed so that no reader takes the record for a plan (no header here is a column name).
+_HEADER = ("Sent action", "Sent fingerprints")
 _FIELDS = ("Lead", "Plan", "Plan SHA-256", "As of", "Reply by", "Sheet")
 
 
