@@ -20,8 +20,6 @@ makes it exit 1.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import os
 import subprocess
 import sys
 import tempfile
@@ -38,25 +36,12 @@ from bench.run import (  # noqa: E402
     OPENPYXL_FLOOR,
     Timing,
     best_of,
+    plan_for,
 )
 
 CHASE = "boardpack chase"
 COLLECT = "boardpack collect"
 GOAL_SECONDS = 5.0
-
-
-def plan_for(actions: int, leads: int, folder: Path) -> Path:
-    """The cached plan, generated if absent or made by another generator."""
-    version = hashlib.sha256((BENCH / "make_plans.py").read_bytes()).hexdigest()[:8]
-    path = folder / f"plan-{actions}-leads{leads}-{version}.xlsx"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.xlsx")
-        print(f"Generating {actions:,} actions for {leads} leads into {path} ...", flush=True)
-        command = [sys.executable, str(BENCH / "make_plans.py"), str(actions), str(partial)]
-        subprocess.run([*command, "--leads", str(leads)], check=True)
-        os.replace(partial, path)
-    return path
 
 
 def answer_as_leads(folder: Path) -> int:
@@ -89,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     arguments = parser.parse_args(argv)
-    plan = plan_for(arguments.actions, arguments.leads, arguments.out)
+    plan = plan_for(arguments.actions, 0, arguments.out, ["--leads", str(arguments.leads)])
     cli = [sys.executable, "-m", "generator"]
     with tempfile.TemporaryDirectory() as scratch:
         chased, returned = Path(scratch) / "chase", Path(scratch) / "returned"

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,17 +159,21 @@ def best_of(argv: list[str], repeat: int) -> Timing:
     return Timing(min(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
-def plan_for(size: int, seed: int, folder: Path) -> Path:
-    """The cached plan of ``size`` actions, generated if absent or made by another generator."""
+def plan_for(size: int, seed: int, folder: Path, options: Sequence[str] = ()) -> Path:
+    """The cached plan of ``size`` actions, generated if absent or made by another generator.
+
+    ``options`` go to make_plans.py (``["--leads", "60"]``) and into the cached file's name.
+    """
     generator_source = (BENCH / "make_plans.py").read_bytes()
     version = hashlib.sha256(generator_source).hexdigest()[:8]
-    path = folder / f"plan-{size}-seed{seed}-{version}.xlsx"
+    tag = "".join(option.replace("--", "-") for option in options)
+    path = folder / f"plan-{size}-seed{seed}{tag}-{version}.xlsx"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.xlsx")
         print(f"Generating {size:,} actions into {path} ...", flush=True)
         command = [sys.executable, str(BENCH / "make_plans.py"), str(size), str(partial)]
-        subprocess.run([*command, "--seed", str(seed)], check=True)
+        subprocess.run([*command, "--seed", str(seed), *options], check=True)
         os.replace(partial, path)  # an interrupted run never leaves a half-written cache
     return path
 
