@@ -32,7 +32,7 @@ from PIL import Image as Picture
 
 from bench.packages import PIVOT_PARTS, add_pivot_table, add_validations
 from generator.check import annotate
-from generator.errors import AnnotationRefused
+from generator.errors import AnnotationRefused, BoardpackError
 from generator.findings import Finding, Severity
 from generator.pipeline import check_workbook
 from generator.schema.rules import Rules
@@ -55,13 +55,16 @@ def parts(path: Path) -> dict[str, bytes]:
 
 
 def dangling(path: Path) -> list[str]:
-    """Internal relationship targets the package does not hold."""
+    """Internal relationship targets the package does not hold, and relationship ids used
+    twice in one part (either makes Excel offer to repair the workbook)."""
     contents = parts(path)
     missing = []
     for name, data in contents.items():
         if not name.endswith(".rels"):
             continue
         folder = posixpath.dirname(posixpath.dirname(name))
+        ids = [relationship.get("Id") for relationship in ElementTree.fromstring(data)]
+        missing += [f"{name}: {rid} twice" for rid in set(ids) if ids.count(rid) > 1]
         for relationship in ElementTree.fromstring(data):
             if relationship.get("TargetMode", "") == "External":
                 continue
@@ -456,3 +459,39 @@ def test_comments_stop_at_the_cap_but_every_cell_is_highlighted(
     assert commented == [2, 3] and filled == [2, 3, 4, 5, 6]
     listed = load(copy)[annotate.FINDINGS_SHEET]
     assert listed.max_row == 6  # the header and all five findings
+    # The sheet had no relationships part: one is made, holding the notes and their drawing.
+    assert "xl/worksheets/_rels/sheet1.xml.rels" not in parts(plan)
+    assert dangling(copy) == []
+
+
+def readable_values(path: Path) -> dict[str, list[list[object]]] | None:
+    """Every sheet's values as python-calamine reads them; None if it cannot."""
+    try:
+        return values(path)
+    except BaseException as error:  # calamine panics (a BaseException) on some damaged files
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        return None
+
+
+def test_every_corpus_workbook_gets_a_whole_copy_or_a_reason(
+    corpus_file: Path, tmp_path: Path
+) -> None:
+    """Annotated with findings on its first sheet, each real workbook gives a copy that reads
+    as it did, with no relationship broken that was whole, or a one-line refusal."""
+    before = readable_values(corpus_file)
+    sheet = next(iter(before), "Sheet1") if before else "Sheet1"
+    findings = [
+        Finding(str(corpus_file), sheet, cell, None, "", "", "rule", severity, f"about {cell}")
+        for cell, severity in (("A1", ERROR), ("C5", WARNING), ("AA200", ERROR), ("", WARNING))
+    ]
+    copy = tmp_path / "checked.xlsx"
+    try:
+        annotate.annotate_workbook(corpus_file, copy, findings)
+    except BoardpackError as error:
+        assert len(str(error).splitlines()) == 1 and not copy.exists()
+        return
+    after = readable_values(copy)
+    if before is not None:
+        assert after is not None and {name: after[name] for name in before} == before
+    assert set(dangling(copy)) <= set(dangling(corpus_file))

@@ -25,10 +25,10 @@ import posixpath
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from defusedxml import ElementTree
 
@@ -98,6 +98,7 @@ _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksh
 _STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 _MACRO_KINDS = frozenset({"vbaProject", "vbaProjectSignature", "vbaProjectSignatureAgile"})
 _SHEET_HEAD = 64 * 1024  # how much of a sheet is read to see whether its tab is selected
+Parsed = TypeVar("Parsed")
 
 
 def annotate_workbook(
@@ -125,9 +126,10 @@ def annotate_workbook(
         try:
             copy = _Package(source, archive).annotated(findings)
         except (ValueError, KeyError, ElementTree.ParseError, UnreadableWorkbook) as error:
-            # ParseError and SheetNotEditable are ValueErrors; UnreadableWorkbook comes
-            # from measuring a part (too large, damaged).
-            reason = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+            # A part missing or not laid out as the standard says (ValueError, with defused
+            # XML's refusals); one too large or damaged (UnreadableWorkbook, from measuring).
+            text = str(error.args[0] if isinstance(error, KeyError) and error.args else error)
+            reason = text.strip().splitlines()[0][:160] if text.strip() else ""
             reason = reason.removeprefix(f"{source}: ")
             raise AnnotationRefused(
                 f"{source}: no annotated copy written: the workbook's parts cannot be edited"
@@ -151,6 +153,13 @@ def _open_package(source: Path, content: bytes) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise AnnotationRefused(refusal.format(what="it is not an .xlsx package")) from None
     names = {name.lower() for name in archive.namelist()}
+    if len(names) != len(archive.namelist()):
+        archive.close()
+        raise AnnotationRefused(
+            f"{source}: no annotated copy written: the workbook holds two copies of a part, "
+            "so programs may disagree about it; open it in Excel, save it again and annotate "
+            "that; the findings above are complete"
+        )
     if "mimetype" in names or "meta-inf/manifest.xml" in names:
         archive.close()
         raise AnnotationRefused(refusal.format(what="it is an OpenDocument spreadsheet (.ods)"))
@@ -202,13 +211,11 @@ class _Package:
         self.archive = archive
         self.names = {name.lower(): name for name in archive.namelist()}
         self.parts: dict[str, bytes] = {}  # parts read, edited in place until written
-        self.content_types = ContentTypes(self.read(CONTENT_TYPES))
+        self.content_types = self.parsed(CONTENT_TYPES, ContentTypes)
         self.workbook_part = self._workbook_part()
         self.workbook_rels_part = relationships_part(self.workbook_part)
-        self.relationships = read_relationships(
-            self.read(self.workbook_rels_part), self.workbook_part
-        )
-        workbook = ElementTree.fromstring(self.read(self.workbook_part))
+        self.relationships = self.relationships_of(self.workbook_part)
+        workbook = self.parsed(self.workbook_part, ElementTree.fromstring)
         self.namespace = workbook.tag[1:].partition("}")[0] if "}" in workbook.tag else _MAIN
         worksheet_types = [r.type for r in self.relationships if r.kind == "worksheet"]
         self.relationship_base = (
@@ -234,14 +241,16 @@ class _Package:
     # -- Reading -------------------------------------------------------------------------
 
     def has(self, part: str) -> bool:
-        return part.lower() in self.names
+        """Whether the package (as edited so far) holds ``part``."""
+        key = part.lower()
+        return key in self.names or key in self.parts
 
     def read(self, part: str) -> bytes:
         """A part's bytes (as edited so far), measured as it is inflated."""
         key = part.lower()
         if key not in self.parts:
             if key not in self.names:
-                raise KeyError(f"the part {part} is missing")
+                raise ValueError(f"the part {part} is missing")
             self.parts[key] = read_part(self.path, self.archive, self.names[key])
         return self.parts[key]
 
@@ -262,32 +271,42 @@ class _Package:
     def unused_name(self, pattern: str) -> str:
         """The first name ``pattern`` (with "{}" for a number) makes that is not taken."""
         number = 1
-        while self.has(pattern.format(number)) or pattern.format(number) in self.copy.added:
+        while self.has(pattern.format(number)):
             number += 1
         return pattern.format(number)
 
     def _workbook_part(self) -> str:
         if self.has("_rels/.rels"):
-            for relationship in read_relationships(self.read("_rels/.rels"), ""):
+            for relationship in self.relationships_of(""):
                 if relationship.kind == "officeDocument" and self.has(relationship.target):
                     return self.names[relationship.target.lower()]
         return "xl/workbook.xml"
 
-    def sheet_relationships(self, part: str) -> list[Relationship]:
-        rels = relationships_part(part)
-        return read_relationships(self.read(rels), part) if self.has(rels) else []
+    def relationships_of(self, part: str) -> list[Relationship]:
+        """The relationships of ``part`` ("" for the package's own), as edited so far."""
+        rels = relationships_part(part) if part else "_rels/.rels"
+        if not self.has(rels):
+            return []
+        return self.parsed(rels, lambda xml: read_relationships(xml, part))
+
+    def parsed(self, part: str, parse: Callable[[bytes], Parsed]) -> Parsed:
+        """``parse`` of the part's bytes; a ValueError naming the part if it is not XML."""
+        try:
+            return parse(self.read(part))
+        except ElementTree.ParseError as error:
+            raise ValueError(f"{part} is not well-formed XML ({error})") from None
 
     def add_relationship(self, part: str, kind: str, target: str) -> str:
         """Relate ``part`` to ``target`` (a part name) with the relationship ``kind``
         ("comments", "vmlDrawing"...); the new relationship's id."""
         rels = relationships_part(part)
-        existing = self.sheet_relationships(part)
+        existing = self.relationships_of(part)
         rid = unused_id({r.id for r in existing})
         element = relationship_element(
             rid, f"{self.relationship_base}/{kind}", relative(target, posixpath.dirname(part))
         )
-        if self.has(rels) or rels in self.copy.added:
-            xml = self.read(rels) if self.has(rels) else self.copy.added[rels]
+        if self.has(rels):
+            xml = self.read(rels)
             closing = re.search(rb"</(\w+:)?Relationships>", xml)
             if closing is None:
                 raise ValueError(f"{rels} has no </Relationships>")
@@ -372,11 +391,13 @@ class _Package:
 
     def _with_notes(self, part: str, xml: bytes, notes: list[Note], block: int) -> bytes:
         """The sheet ``xml`` with ``notes`` added to (or given) its comments and drawing."""
-        relationships = self.sheet_relationships(part)
+        relationships = self.relationships_of(part)
         comments_part = next((r.target for r in relationships if r.kind == "comments"), None)
         if comments_part is not None and self.has(comments_part):
-            had = noted_cells(self.read(comments_part))
-            self.put(comments_part, comments_with(self.read(comments_part), notes))
+            had = self.parsed(comments_part, noted_cells)
+            self.put(
+                comments_part, self.parsed(comments_part, lambda xml: comments_with(xml, notes))
+            )
         else:
             had = set()
             comments_part = self.unused_name(
@@ -456,13 +477,13 @@ class _Package:
         macros = [r for r in self.relationships if r.kind in _MACRO_KINDS and not r.external]
         for relationship in macros:
             parts = [relationship.target]
-            parts += [r.target for r in self.sheet_relationships(relationship.target)]
+            parts += [r.target for r in self.relationships_of(relationship.target)]
             for part in parts:
-                if self.has(part):
+                if part.lower() in self.names:
                     self.copy.dropped.add(self.names[part.lower()])
                     self.content_types.remove(part)
             rels = relationships_part(relationship.target)
-            if self.has(rels):
+            if rels.lower() in self.names:
                 self.copy.dropped.add(self.names[rels.lower()])
             pattern = rb"<(?:\w+:)?Relationship\b[^>]*?\bId=\"" + re.escape(
                 relationship.id.encode()
