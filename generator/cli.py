@@ -302,8 +302,10 @@ def validate(
         progress.done()
     for problem in problems:
         click.echo(f"boardpack: {one_line(with_options(problem))}", err=True)
-    if checked or output_format != "text":
-        click.echo(render(result, output_format, colour=_colour_wanted(), strict=strict), nl=False)
+    if output_format != "text":  # CI reads why a workbook could not be checked here too
+        click.echo(render(result, output_format, strict=strict), nl=False)
+    elif checked:
+        click.echo(render(result.checked_only(), "text", colour=_colour_wanted()), nl=False)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if output_format == "github" and summary_file:
         write_step_summary(result, Path(summary_file))

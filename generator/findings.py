@@ -15,6 +15,11 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_COULD_NOT_RUN = 2
 
+#: Reading rules whose finding means a workbook could not be checked at all: it cannot be
+#: read, or lacks its required sheet or columns. They are about the file (no cell), and
+#: make the run's exit code 2.
+NOT_CHECKED_RULES = ("unreadable-workbook", "missing-sheet", "missing-columns")
+
 
 class Severity(str, enum.Enum):
     ERROR = "error"
@@ -124,8 +129,25 @@ class ValidationResult:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
+    @property
+    def not_checked(self) -> list[Finding]:
+        """Findings saying a workbook could not be checked at all (``NOT_CHECKED_RULES``)."""
+        return [f for f in self.findings if f.rule in NOT_CHECKED_RULES]
+
+    def checked_only(self) -> ValidationResult:
+        """The result without ``not_checked`` findings: for people, who are told why a
+        workbook could not be checked in a line of its own."""
+        return ValidationResult(
+            [f for f in self.findings if f.rule not in NOT_CHECKED_RULES],
+            list(self.files),
+            dict(self.sheets),
+        )
+
     def exit_code(self, strict: bool = False) -> int:
-        """0 when nothing blocks, 1 when errors (or, with ``strict``, warnings) were found."""
+        """2 when a workbook could not be checked, 1 when errors (or, with ``strict``,
+        warnings) were found, else 0."""
+        if self.not_checked:
+            return EXIT_COULD_NOT_RUN
         if self.errors or (strict and self.warnings):
             return EXIT_FINDINGS
         return EXIT_OK

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check.validate import Validated, validate
+from generator.check.validate import Validated, not_checked, validate
 from generator.common.matching import fold, spellings
 from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress
@@ -166,7 +166,8 @@ def check_workbooks(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress = NO_PROGRESS,
 ) -> tuple[list[CheckedWorkbook], ValidationResult, list[BoardpackError]]:
-    """Check several workbooks; one that cannot be read is a message, not the end of the run."""
+    """Check several workbooks; one that cannot be checked is a finding (and its error, for a
+    one-line message), not the end of the run."""
     checked: list[CheckedWorkbook] = []
     combined = ValidationResult()
     problems: list[BoardpackError] = []
@@ -175,6 +176,7 @@ def check_workbooks(
             result = check_workbook(path, rules, as_of, limits=limits, progress=progress)
         except BoardpackError as error:
             problems.append(error)
+            combined.extend(not_checked(error, rules, str(path), path))
             continue
         combined.files.append(str(path))
         checked.append(result)

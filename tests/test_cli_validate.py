@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -47,9 +48,46 @@ def test_several_workbooks_one_unreadable_exits_2_but_reports_the_rest(
     text.write_text("this is not a workbook")
     result = run_cli("validate", str(bad), str(text), "--format", "json", "--as-of", "2026-11-23")
     assert result.returncode == 2
-    assert [f["rule"] for f in json.loads(result.stdout)] == ["impossible-date"]
-    assert "notes.xlsx" in result.stderr
+    found = json.loads(result.stdout)
+    assert [(f["file"], f["rule"]) for f in found] == [
+        (str(bad), "impossible-date"),
+        (str(text), "unreadable-workbook"),
+    ]
+    (line,) = result.stderr.splitlines()
+    assert line == f"boardpack: {text}: {found[1]['message']}"
     assert "Traceback" not in result.stderr
+
+
+def test_a_workbook_that_cannot_be_checked_is_in_every_ci_format(tmp_path: Path, run_cli) -> None:
+    no_lead = write_plan(tmp_path / "no-lead.xlsx", [action_row()], headers=["Ref", "Status"])
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    paths = [str(empty), str(no_lead)]
+    found = json.loads(run_cli("validate", *paths, "--format", "json").stdout)
+    assert [(f["sheet"], f["cell"], f["row"], f["rule"], f["severity"]) for f in found] == [
+        ("", "", None, "unreadable-workbook", "error"),
+        ("Actions", "", None, "missing-columns", "error"),
+    ]
+    assert found[0]["message"].startswith("is empty (0 bytes)")
+    assert "missing required columns Section, Action, Lead, Due date" in found[1]["message"]
+
+    junit = run_cli("validate", *paths, "--format", "junit")
+    assert junit.returncode == 2 and len(junit.stderr.splitlines()) == 2
+    suites = ET.fromstring(junit.stdout)
+    assert (suites.get("tests"), suites.get("failures"), suites.get("errors")) == ("2", "0", "2")
+    cases = suites.findall("testsuite/testcase")
+    assert [case.get("name") for case in cases] == [
+        "unreadable-workbook",
+        "Actions missing-columns",
+    ]
+    assert all(case.find("error") is not None for case in cases)
+
+    github = run_cli("validate", *paths, "--format", "github")
+    assert [line.split(" ", 1)[0] for line in github.stdout.splitlines()] == ["::error"] * 2
+
+    text = run_cli("validate", *paths)  # people read it once, on stderr
+    assert text.returncode == 2 and text.stdout == ""
+    assert [line.split(": ", 2)[1] for line in text.stderr.splitlines()] == paths
 
 
 def test_bad_arguments_exit_2(tmp_path: Path, run_cli) -> None:

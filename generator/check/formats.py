@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.common.plurals import plural
 from generator.common.xmltext import xml_safe
-from generator.findings import FINDING_KEYS, Finding, Severity, ValidationResult
+from generator.findings import FINDING_KEYS, NOT_CHECKED_RULES, Finding, Severity, ValidationResult
 
 #: The names ``--format`` accepts, the default first.
 FORMATS = ("text", "json", "github", "junit")
@@ -269,38 +269,33 @@ def format_junit(result: ValidationResult, *, strict: bool = False) -> str:
     (Jenkins shows the workbook as the package and the sheet as the class). Errors are
     ``<failure>``s. Warnings are passing testcases with the message in ``<system-out>``,
     because they do not fail the run; with ``strict`` they are failures too, matching the
-    exit code. A workbook with no findings gets one passing testcase, so CI lists it.
+    exit code. A workbook that could not be checked at all is an ``<error>``: the test could
+    not run. A workbook with no findings gets one passing testcase, so CI lists it.
     """
     by_file: dict[str, list[Finding]] = {name: [] for name in result.file_names()}
     for finding in result.findings:
         by_file[finding.file].append(finding)
 
     root = ET.Element("testsuites", name="boardpack")
-    total_tests = total_failures = 0
+    totals = Counter[str]()
     for name, findings in by_file.items():
         suite = ET.SubElement(root, "testsuite", name=xml_safe(name))
-        failures = 0
-        for finding in findings:
-            failures += _add_testcase(suite, finding, strict)
+        outcomes = Counter(_add_testcase(suite, finding, strict) for finding in findings)
         if not findings:
             ET.SubElement(suite, "testcase", classname=xml_safe(name), name="no problems found")
-        tests = max(len(findings), 1)
-        suite.set("tests", str(tests))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", "0")
-        total_tests += tests
-        total_failures += failures
-    root.set("tests", str(total_tests))
-    root.set("failures", str(total_failures))
-    root.set("errors", "0")
+        outcomes["tests"] = max(len(findings), 1)
+        for key in ("tests", "failures", "errors", "skipped"):
+            suite.set(key, str(outcomes[key]))
+        totals.update(outcomes)
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
-def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> int:
-    """Add ``finding`` as a testcase; return 1 if it is a failure."""
+def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> str:
+    """Add ``finding`` as a testcase; return "errors", "failures" or "passed" for it."""
     classname = f"{finding.file}.{finding.sheet}" if finding.sheet else finding.file
     place = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
     name = f"{place} {finding.rule}" if place else finding.rule
@@ -308,17 +303,18 @@ def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> int:
     detail = finding.describe()
     if finding.value:
         detail += f"\nValue found: {finding.value}"
-    if finding.severity is Severity.ERROR or strict:
+    if finding.rule in NOT_CHECKED_RULES or finding.severity is Severity.ERROR or strict:
+        outcome = "errors" if finding.rule in NOT_CHECKED_RULES else "failures"
         failure = ET.SubElement(
             case,
-            "failure",
+            outcome.removesuffix("s"),
             message=xml_safe(finding.describe()),
             type=xml_safe(f"{finding.severity}: {finding.rule}"),
         )
         failure.text = xml_safe(detail)
-        return 1
+        return outcome
     ET.SubElement(case, "system-out").text = xml_safe(f"warning: {detail}")
-    return 0
+    return "passed"
 
 
 # --- shared -----------------------------------------------------------------------------

@@ -16,12 +16,14 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from generator.check.schema_classes import SchemaCheck
 from generator.common.matching import did_you_mean, fold, ref_key
 from generator.common.ukdates import uk_date
 from generator.common.xmltext import XML_ILLEGAL
+from generator.errors import BoardpackError, MissingColumns, MissingSheet
 from generator.findings import Finding
 from generator.read.cells import (
     Parsed,
@@ -612,6 +614,23 @@ def _table_rules(
         for index, value in enumerate(column):
             if value is not None and not known[value]:
                 reporter.cell(parsed, table_rule.rule, index, table_rule.column, value)
+
+
+def not_checked(error: BoardpackError, rules: Rules, file_label: str, path: Path) -> list[Finding]:
+    """The finding for a workbook that could not be checked at all (``NOT_CHECKED_RULES``):
+    unreadable, or without its required sheet or columns. No cell: it is about the file."""
+    if isinstance(error, MissingSheet):
+        rule, sheet = rules.reading["missing-sheet"], ""
+    elif isinstance(error, MissingColumns):
+        table = error.table
+        rule, sheet = rules.reading["missing-columns"], table.sheet if table is not None else ""
+    else:
+        rule, sheet = rules.reading["unreadable-workbook"], ""
+    # The message names the file already; the finding's location does that.
+    reason = str(error).removeprefix(f"{path}: ")
+    reporter = _Reporter(file_label)
+    reporter.sheet(rule, sheet, reason=reason)
+    return reporter.findings
 
 
 def _report_values(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from generator.common.files import read_bytes_or_raise
 from generator.common.matching import fold
 from generator.common.resources import default_rules_path
 from generator.errors import BadRulesFile
-from generator.findings import Severity
+from generator.findings import NOT_CHECKED_RULES, Severity
 from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.fields import (
     ACTIONS,
@@ -180,10 +180,11 @@ READING_RULE_IDS = (
     "error-value",
     "sheet-left-out",
     "unknown-report-field",
+    *NOT_CHECKED_RULES,
 )
 #: Reading rules added after rules files were first written: a team's older copy without
 #: one gets the shipped rule, rather than being refused.
-_LATER_READING_RULE_IDS = ("unknown-report-field",)
+_LATER_READING_RULE_IDS = ("unknown-report-field", *NOT_CHECKED_RULES)
 
 
 @dataclass(frozen=True)
