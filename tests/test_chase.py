@@ -293,3 +293,11 @@ def test_an_email_column_in_the_actions_sheet_gives_addresses(plan: Path, tmp_pa
         "email column)" in result.stdout
     )
     assert '"not an address" is not a valid email address' in result.stdout
+
+
+def test_the_same_plan_gives_the_same_workbooks(plan: Path, tmp_path: Path) -> None:
+    chase(plan, tmp_path / "first")
+    chase(plan, tmp_path / "second")
+    for stem, _ in LEAD_FILES.values():
+        first = (tmp_path / "first" / f"{stem}.xlsx").read_bytes()
+        assert (tmp_path / "second" / f"{stem}.xlsx").read_bytes() == first, stem

@@ -18,7 +18,7 @@ from generator.common.atomic import refuse_overwriting_input, write_bytes_atomic
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.common.ukdates import plural, uk_date
 from generator.cycle.asks import LeadRequest, Requests, gather_requests
-from generator.cycle.lead_workbook import Column, Letter, build_lead_workbook
+from generator.cycle.lead_workbook import Column, LeadWorkbooks, Letter
 from generator.cycle.request_email import request_message
 from generator.cycle.values import fingerprint, parse_value, written_value
 from generator.deliver.mailer import (
@@ -111,6 +111,7 @@ def chase(
     )
     from_address = parse_address(sender, "--from") if sender else None
     progress.phase(f"Writing {len(requests.requests):,} leads' workbooks")
+    workbooks = LeadWorkbooks(columns, plan.key, letter)
     for request in requests.requests:
         rows = [raw_row(ask.index) for ask in request.asks]
         sent = [
@@ -124,7 +125,7 @@ def chase(
             }
             for row in rows
         ]
-        data = build_lead_workbook(request, columns, rows, plan.key, letter, sent)
+        data = workbooks.build(request, rows, sent)
         workbook_path = folder / f"{request.stem}.xlsx"
         draft_path = folder / f"{request.stem}.eml"
         refuse_overwriting_input(workbook_path, plan_path)

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.worksheet.worksheet import Worksheet
-
 from generator.common.matching import ref_key
 from generator.read.cells import raw_text
 
@@ -53,8 +51,7 @@ class Record:
         return None if row is None else row.get(column)
 
 
-def write_record(
-    sheet: Worksheet,
+def record_rows(
     *,
     lead: str,
     plan: str,
@@ -63,25 +60,17 @@ def write_record(
     reply_by: dt.date,
     sheet_name: str,
     sent: Iterable[tuple[str, Mapping[str, str]]],
-    put: Any,
-) -> None:
-    """Fill ``sheet`` with the record and hide it; ``put(sheet, row, column, value)`` writes
-    a cell the way the caller writes every cell (text stays text)."""
-    sheet.sheet_state = "veryHidden"
-    put(sheet, 1, 1, MARKER)
-    put(sheet, 1, 2, VERSION)
+) -> list[list[Any]]:
+    """The record's rows, from row 1: the marker, the fields, a blank row, then one row
+    per action sent (its Ref and its columns' fingerprints)."""
     values = (lead, plan, plan_sha256, as_of.isoformat(), reply_by.isoformat(), sheet_name)
-    for row, (label, value) in enumerate(zip(_FIELDS, values, strict=True), start=2):
-        put(sheet, row, 1, label)
-        put(sheet, row, 2, value)
-    row = len(_FIELDS) + 3
-    for column, header in enumerate(_HEADER, start=1):
-        put(sheet, row, column, header)
-    for ref, prints in sent:
-        row += 1
-        put(sheet, row, 1, ref)
-        put(sheet, row, 2, json.dumps(dict(prints), ensure_ascii=True, sort_keys=True))
-    sheet.protection.sheet = True
+    rows: list[list[Any]] = [[MARKER, VERSION]]
+    rows += [[label, value] for label, value in zip(_FIELDS, values, strict=True)]
+    rows += [[], list(_HEADER)]
+    rows += [
+        [ref, json.dumps(dict(prints), ensure_ascii=True, sort_keys=True)] for ref, prints in sent
+    ]
+    return rows
 
 
 def read_record(book: Any, path: Path) -> Record | None:
