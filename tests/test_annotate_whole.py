@@ -495,3 +495,18 @@ def test_every_corpus_workbook_gets_a_whole_copy_or_a_reason(
     if before is not None:
         assert after is not None and {name: after[name] for name in before} == before
     assert set(dangling(copy)) <= set(dangling(corpus_file))
+
+
+def test_a_part_that_cannot_be_found_where_listed_is_a_refusal_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    plan = write_plan(tmp_path / "plan.xlsx", [action_row()])
+    with zipfile.ZipFile(plan) as archive:
+        offset = archive.getinfo("docProps/app.xml").header_offset
+    data = bytearray(plan.read_bytes())
+    data[offset : offset + 4] = b"JUNK"  # the part's own header, which copying reads
+    plan.write_bytes(bytes(data))
+    copy = tmp_path / "checked.xlsx"
+    with pytest.raises(AnnotationRefused, match="zip structure is damaged"):
+        annotate.annotate_workbook(plan, copy, [problem("K2")])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plan.xlsx"]

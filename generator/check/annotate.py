@@ -135,7 +135,14 @@ def annotate_workbook(
                 f"{source}: no annotated copy written: the workbook's parts cannot be edited"
                 f"{f' ({reason})' if reason else ''}; the findings above are complete"
             ) from None
-        write_zip_atomically(destination, lambda buffer: copy.write(archive, buffer))
+        try:
+            write_zip_atomically(destination, lambda buffer: copy.write(archive, buffer))
+        except zipfile.BadZipFile:  # a part's stored bytes cannot be found where listed
+            raise AnnotationRefused(
+                f"{source}: no annotated copy written: the workbook's zip structure is damaged, "
+                "so its parts cannot be copied; open it in Excel, save it again and annotate "
+                "that; the findings above are complete"
+            ) from None
     return copy.highlighted
 
 
