@@ -10,6 +10,7 @@ that a full inflation refuses as a damaged file.
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zipfile
 import zlib
@@ -68,10 +69,20 @@ def test_a_pivot_cache_is_never_inflated_by_validate_or_annotate(tmp_path: Path,
     assert packed(copy, RECORDS) == packed(plan, RECORDS)  # copied as stored, damage and all
 
 
-def test_a_damaged_part_a_reader_opens_is_still_refused(tmp_path: Path, run_cli) -> None:
-    """A worksheet that a hostile file also lists as a picture is inflated all the same."""
+@pytest.mark.parametrize(
+    ("kind", "part"),
+    [
+        ("image", "xl/worksheets/sheet1.xml"),  # a sheet, also listed as a picture
+        ("pivotCacheRecords", "xl/styles.xml"),  # read by name, not by relationship
+    ],
+)
+def test_a_damaged_part_a_reader_opens_is_still_refused(
+    tmp_path: Path, run_cli, kind: str, part: str
+) -> None:
+    """A part a reader opens is inflated, whatever else a hostile file calls it."""
     plan = plan_with_pivot(tmp_path)
     odd = tmp_path / "odd.xlsx"
+    target = "../" + part.removeprefix("xl/")
     with zipfile.ZipFile(plan) as original, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as new:
         for info in original.infolist():
             data = original.read(info)
@@ -79,13 +90,17 @@ def test_a_damaged_part_a_reader_opens_is_still_refused(tmp_path: Path, run_cli)
                 data = data.replace(
                     b"</Relationships>",
                     b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/image" '
-                    b'Target="../worksheets/sheet1.xml"/></Relationships>',
+                    + f'officeDocument/2006/relationships/{kind}" Target="{target}"/>'.encode()
+                    + b"</Relationships>",
                 )
-            new.writestr(
-                info, data + (b" " * 4000 if info.filename.endswith("sheet1.xml") else b"")
-            )
-    damage(odd, "xl/worksheets/sheet1.xml")
+            if info.filename == "xl/_rels/workbook.xml.rels" and part == "xl/styles.xml":
+                # Only the hostile relationship names it now; readers open it by name.
+                data = re.sub(rb"<Relationship [^>]*/styles\"[^>]*/>", b"", data)
+                assert b"/styles" not in data
+            if info.filename == part:  # long enough for damage in the middle to tell
+                data += b" " * 4000
+            new.writestr(info, data)
+    damage(odd, part)
     result = run_cli("validate", str(odd), "--as-of", "2026-11-23")
     assert result.returncode == 2
     assert "is damaged" in result.stderr

@@ -657,9 +657,10 @@ _UNREAD_KINDS = frozenset(
         "media",
     }
 )
-# Parts readers open by name rather than by following a relationship.
+# Parts readers open by name (in the workbook part's folder, wherever that is) rather than
+# by following a relationship.
 _OPENED_BY_NAME = frozenset(
-    {"[content_types].xml", "xl/workbook.xml", "xl/sharedstrings.xml", "xl/styles.xml"}
+    {"[content_types].xml", "workbook.xml", "sharedstrings.xml", "styles.xml"}
 )
 _RELATIONSHIPS_LIMIT = 4 * MB
 
@@ -689,11 +690,13 @@ def _parts_no_reader_opens(archive: zipfile.ZipFile, members: list[zipfile.ZipIn
             part = _resolve(folder, target[1]).lower()
             kind = link_type[1].rstrip("/").rpartition("/")[2]
             (unread if kind in _UNREAD_KINDS else others).add(part)
-    unread -= others | _OPENED_BY_NAME
+    unread -= others
     return {
         member.filename
         for member in members
-        if member.filename.lower() in unread and not member.filename.lower().endswith(".rels")
+        if member.filename.lower() in unread
+        and member.filename.lower().rpartition("/")[2] not in _OPENED_BY_NAME
+        and not member.filename.lower().endswith(".rels")
     }
 
 
