@@ -9,14 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.common.matching import ref_key
-from generator.model.changes import (
-    PlanChanges,
-    StatusChange,
-    changes_headline,
-    compare_plans,
-    describe_direction,
-)
+from generator.model.changes import PlanChanges, StatusChange, compare_plans
 from generator.model.plan import Action, Plan, Section
+from generator.render.changes_section import changes_headline, describe_direction
 from generator.schema.status import Status, StatusKey
 
 KEY = StatusKey(

@@ -2,8 +2,7 @@
 
 ``compare_plans(previous, current)`` is the pure logic behind the report's "Changes since the
 last report" section (``boardpack report --previous last-month.xlsx``). It reads two ``Plan``
-objects and returns plain data; wording for the report is in ``changes_headline`` and
-``describe_direction``.
+objects and returns plain data; the report's wording for it is in render/changes_section.py.
 
 How actions are matched:
 
@@ -25,7 +24,6 @@ How actions are matched:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -190,49 +188,6 @@ def compare_plans(previous: Plan, current: Plan) -> PlanChanges:
     )
 
 
-def describe_direction(changes: Iterable[StatusChange]) -> str:
-    """A clause such as "3 actions have improved and 2 have got worse"; "" when none changed.
-
-    Changes to or from a missing status are counted as "changed status" without a direction.
-    """
-    return _join(_name_first(_direction_clauses(changes)))
-
-
-def changes_headline(changes: PlanChanges) -> str:
-    """One UK-English sentence for the report, for example: "Since the last report, 4 actions
-    have been completed, 2 have moved from Green to Amber and 3 new actions have been added."
-
-    Up to three kinds of move between statuses are listed; beyond that the moves are
-    summarised as improved or got worse, to keep the sentence readable.
-    """
-    completed = changes.completed
-    key = changes.key
-    moves = Counter(
-        (change.was, change.now) for change in changes.status_changes if not change.completed
-    )
-    status_clauses = [_clause(len(completed), "been completed")]
-    if len(moves) <= 3:
-        status_clauses += [
-            _clause(count, f"moved from {_status_words(was)} to {_status_words(now)}")
-            for (was, now), count in sorted(
-                moves.items(), key=lambda item: (-item[1], *_move_order(item[0], key))
-            )
-        ]
-    else:
-        others = [change for change in changes.status_changes if not change.completed]
-        status_clauses += _direction_clauses(others)
-    clauses = _name_first([clause for clause in status_clauses if clause])
-    clauses += [
-        _counted(len(changes.new_actions), "new action", "been added"),
-        _counted(len(changes.removed_actions), "action", "been removed"),
-        _counted(len(changes.redated), "due date", "moved later"),
-    ]
-    clauses = [clause for clause in clauses if clause]
-    if not clauses:
-        return "Since the last report, no action has changed status, been added or been removed."
-    return f"Since the last report, {_join(clauses)}."
-
-
 class _SectionOrder:
     """Report order of sections: the current plan's, then any met only in the previous plan.
 
@@ -318,55 +273,3 @@ def _mean_rank(counts: dict[str, int], key: StatusKey) -> Fraction | None:
         return None
     ranked = sum(count * (status_rank(name, key) or 0) for name, count in counts.items())
     return Fraction(ranked, total)
-
-
-def _direction_clauses(changes: Iterable[StatusChange]) -> list[str]:
-    counts = Counter(change.direction for change in changes)
-    clauses = (
-        _clause(counts["better"], "improved"),
-        _clause(counts["worse"], "got worse"),
-        _clause(counts["same"], "changed status"),
-    )
-    return [clause for clause in clauses if clause]
-
-
-def _move_order(move: tuple[str | None, str | None], key: StatusKey) -> tuple[int, int]:
-    """Moves listed by where they came from, then where to, best status first."""
-    unranked = len(key.statuses)
-    was, now = (status_rank(status, key) for status in move)
-    return (unranked if was is None else was, unranked if now is None else now)
-
-
-def _status_words(status: str | None) -> str:
-    return status if status else "no status"
-
-
-def _clause(count: int, participle: str) -> str:
-    """A clause like "2 have moved ..." ("" for none); _name_first adds the noun."""
-    if not count:
-        return ""
-    return f"{count} {'has' if count == 1 else 'have'} {participle}"
-
-
-def _name_first(clauses: list[str]) -> list[str]:
-    """Name the noun once: "4 actions have been completed, 2 have moved ..."."""
-    if not clauses:
-        return []
-    count, rest = clauses[0].split(" ", 1)
-    noun = "action" if count == "1" else "actions"
-    return [f"{count} {noun} {rest}", *clauses[1:]]
-
-
-def _counted(count: int, noun: str, participle: str) -> str:
-    """A clause like "3 new actions have been added" or "1 due date has moved later"."""
-    if not count:
-        return ""
-    plural = noun if count == 1 else f"{noun}s"
-    return f"{count} {plural} {'has' if count == 1 else 'have'} {participle}"
-
-
-def _join(clauses: list[str]) -> str:
-    """Clauses joined as "a, b and c", without the serial comma UK reports do not use."""
-    if len(clauses) <= 1:
-        return "".join(clauses)
-    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"

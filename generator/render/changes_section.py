@@ -3,9 +3,12 @@ and each section's direction of travel."""
 
 from __future__ import annotations
 
-from generator.common.plurals import plural
+from collections import Counter
+from collections.abc import Iterable
+
+from generator.common.plurals import plural, word_for
 from generator.common.ukdates import duration, uk_date
-from generator.model.changes import PlanChanges, SectionTrend, changes_headline
+from generator.model.changes import PlanChanges, SectionTrend, StatusChange, status_rank
 from generator.model.plan import Action
 from generator.render.context import Context
 from generator.render.tables import (
@@ -17,6 +20,7 @@ from generator.render.tables import (
     Column,
     Styled,
 )
+from generator.schema.status import StatusKey
 
 _TRAVEL = {
     "improving": ("Improving", "E2EFDA"),
@@ -165,3 +169,99 @@ def _counts(trend: SectionTrend, *, previous: bool) -> str:
         return "No actions"
     listed = ", ".join(f"{count:,} {name}" for name, count in counts.items())
     return f"{plural(total, 'action')}: {listed}"
+
+
+# --- the headline: what changed, in one UK-English sentence -------------------------------
+
+
+def describe_direction(changes: Iterable[StatusChange]) -> str:
+    """A clause such as "3 actions have improved and 2 have got worse"; "" when none changed.
+
+    Changes to or from a missing status are counted as "changed status" without a direction.
+    """
+    return _join(_name_first(_direction_clauses(changes)))
+
+
+def changes_headline(changes: PlanChanges) -> str:
+    """One UK-English sentence for the report, for example: "Since the last report, 4 actions
+    have been completed, 2 have moved from Green to Amber and 3 new actions have been added."
+
+    Up to three kinds of move between statuses are listed; beyond that the moves are
+    summarised as improved or got worse, to keep the sentence readable.
+    """
+    completed = changes.completed
+    key = changes.key
+    moves = Counter(
+        (change.was, change.now) for change in changes.status_changes if not change.completed
+    )
+    status_clauses = [_clause(len(completed), "been completed")]
+    if len(moves) <= 3:
+        status_clauses += [
+            _clause(count, f"moved from {_status_words(was)} to {_status_words(now)}")
+            for (was, now), count in sorted(
+                moves.items(), key=lambda item: (-item[1], *_move_order(item[0], key))
+            )
+        ]
+    else:
+        others = [change for change in changes.status_changes if not change.completed]
+        status_clauses += _direction_clauses(others)
+    clauses = _name_first([clause for clause in status_clauses if clause])
+    clauses += [
+        _counted(len(changes.new_actions), "new action", "been added"),
+        _counted(len(changes.removed_actions), "action", "been removed"),
+        _counted(len(changes.redated), "due date", "moved later"),
+    ]
+    clauses = [clause for clause in clauses if clause]
+    if not clauses:
+        return "Since the last report, no action has changed status, been added or been removed."
+    return f"Since the last report, {_join(clauses)}."
+
+
+def _direction_clauses(changes: Iterable[StatusChange]) -> list[str]:
+    counts = Counter(change.direction for change in changes)
+    clauses = (
+        _clause(counts["better"], "improved"),
+        _clause(counts["worse"], "got worse"),
+        _clause(counts["same"], "changed status"),
+    )
+    return [clause for clause in clauses if clause]
+
+
+def _move_order(move: tuple[str | None, str | None], key: StatusKey) -> tuple[int, int]:
+    """Moves listed by where they came from, then where to, best status first."""
+    unranked = len(key.statuses)
+    was, now = (status_rank(status, key) for status in move)
+    return (unranked if was is None else was, unranked if now is None else now)
+
+
+def _status_words(status: str | None) -> str:
+    return status if status else "no status"
+
+
+def _clause(count: int, participle: str) -> str:
+    """A clause like "2 have moved ..." ("" for none); _name_first adds the noun."""
+    if not count:
+        return ""
+    return f"{count} {word_for(count, 'has', 'have')} {participle}"
+
+
+def _name_first(clauses: list[str]) -> list[str]:
+    """Name the noun once: "4 actions have been completed, 2 have moved ..."."""
+    if not clauses:
+        return []
+    count, rest = clauses[0].split(" ", 1)
+    return [f"{count} {word_for(int(count), 'action')} {rest}", *clauses[1:]]
+
+
+def _counted(count: int, noun: str, participle: str) -> str:
+    """A clause like "3 new actions have been added" or "1 due date has moved later"."""
+    if not count:
+        return ""
+    return f"{plural(count, noun)} {word_for(count, 'has', 'have')} {participle}"
+
+
+def _join(clauses: list[str]) -> str:
+    """Clauses joined as "a, b and c", without the serial comma UK reports do not use."""
+    if len(clauses) <= 1:
+        return "".join(clauses)
+    return f"{', '.join(clauses[:-1])} and {clauses[-1]}"
