@@ -60,8 +60,6 @@ class Requests:
     """The whole chase: a request per lead, and the open actions nobody leads."""
 
     requests: list[LeadRequest]
-    until: dt.date  # the next meeting, or six weeks on: "due soon" means by then
-    next_meeting: bool  # whether ``until`` is the next meeting's date
     without_lead: list[str] = field(default_factory=list)  # Refs of open actions with no lead
 
 
@@ -114,12 +112,7 @@ def gather_requests(checked: CheckedWorkbook, as_of: dt.date) -> Requests:
         request.address, request.address_note = lead_address(
             request.lead, plan.distribution, typed.get(key, [])
         )
-    return Requests(
-        requests=requests,
-        until=until,
-        next_meeting=plan.report.next_meeting_date == until,
-        without_lead=without_lead,
-    )
+    return Requests(requests=requests, without_lead=without_lead)
 
 
 def _findings_by_row(checked: CheckedWorkbook) -> dict[tuple[str, int], list[Finding]]:

@@ -20,7 +20,7 @@ from generator.common.ukdates import plural, uk_date
 from generator.cycle.asks import LeadRequest, Requests, gather_requests
 from generator.cycle.lead_workbook import Column, LeadWorkbooks, Letter
 from generator.cycle.request_email import request_message
-from generator.cycle.values import fingerprint, parse_value, written_value
+from generator.cycle.values import fingerprint, value_of
 from generator.deliver.mailer import (
     MIME_TYPES,
     Attachment,
@@ -109,20 +109,13 @@ def chase(
         as_of=as_of,
         reply_by=run.reply_by,
     )
-    from_address = parse_address(sender, "--from") if sender else None
+    from_address = parse_address(sender, "From") if sender else None
     progress.phase(f"Writing {len(requests.requests):,} leads' workbooks")
     workbooks = LeadWorkbooks(columns, plan.key, letter)
     for request in requests.requests:
         rows = [raw_row(ask.index) for ask in request.asks]
         sent = [
-            {
-                column.name: fingerprint(
-                    written_value(
-                        parse_value(column.type, row[column.name], rules), row[column.name]
-                    )
-                )
-                for column in columns
-            }
+            {c.name: fingerprint(value_of(c.type, row[c.name], rules)) for c in columns}
             for row in rows
         ]
         data = workbooks.build(request, rows, sent)

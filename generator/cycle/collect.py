@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.common.ukdates import plural
-from generator.cycle.merge import Change, Merge, merge_returned
+from generator.cycle.merge import REFUSALS, Change, Merge, merge_returned
 from generator.cycle.package import ChangeRow, PlanPackage
 from generator.cycle.returned import (
     ReturnedFile,
@@ -118,6 +118,7 @@ def _change_row(header: str, change: Change) -> ChangeRow:
 def _unreadable(path: Path, message: str) -> Finding:
     # The error names the file already; the finding keeps only what is wrong.
     detail = message.split(": ", 1)[1] if message.startswith(f"{path}: ") else message
+    rule = "returned-unreadable"
     return Finding(
         file=str(path),
         sheet="",
@@ -125,9 +126,9 @@ def _unreadable(path: Path, message: str) -> Finding:
         row=None,
         column="",
         ref="",
-        rule="returned-unreadable",
+        rule=rule,
         severity=Severity.ERROR,
-        message=f"not collected: {detail}",
+        message=REFUSALS[rule].format(detail=detail),
     )
 
 

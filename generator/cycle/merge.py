@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +32,11 @@ from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.fields import ACTIONS
 from generator.schema.rules import Rules
 
+#: Of the (sheet, A1) plan cells given, those that must not be overwritten, with the reason.
+Unwritable = Callable[[Iterable[tuple[str, str]]], Mapping[tuple[str, str], str]]
 #: Why a returned cell was not applied: rule id -> what the person is told.
 REFUSALS = {
-    "returned-unreadable": "{detail}",
+    "returned-unreadable": "not collected: {detail}",
     "returned-whose": "cannot tell whose workbook this is: it has no chase record and its "
     "name is not a lead's; nothing in it was applied",
     "returned-no-ref": "this row has no Ref, so it cannot be matched to the plan; not applied",
@@ -143,7 +145,7 @@ def merge_returned(
     returned_files: Sequence[ReturnedFile],
     rules: Rules,
     as_of: dt.date,
-    unwritable: Any,
+    unwritable: Unwritable,
 ) -> Merge:
     """Judge every returned cell; ``unwritable(cells)`` names the (sheet, A1) plan cells that
     must not be overwritten (formulas, merged cells), with the reason."""
@@ -242,7 +244,7 @@ def _judge_row(
             )
             continue
         now = judge.plan_value(index, column)
-        if value == now:
+        if fingerprint(value) == fingerprint(now):
             continue  # already in the plan: collecting again changes nothing
         if fingerprint(now) != judge.sent(returned, row.ref, index, column):
             merge.refusals.append(
@@ -263,10 +265,10 @@ def _settle_conflicts(
     candidates: dict[tuple[int, str], Change] = {}
     table = judge.table
     for (index, column), offers in proposals.items():
-        values = list(dict.fromkeys(_key(value) for value, _, _ in offers))
+        values = {fingerprint(value) for value, _, _ in offers}
         if len(values) > 1:
             for value, returned, row in offers:
-                others = [(v, r) for v, r, _ in offers if _key(v) != _key(value)]
+                others = [(v, r) for v, r, _ in offers if fingerprint(v) != fingerprint(value)]
                 merge.refusals.append(
                     _refusal(
                         returned,
@@ -294,11 +296,6 @@ def _settle_conflicts(
     return candidates
 
 
-def _key(value: Any) -> tuple[str, Any]:
-    """Values compared across files: 85 and 85.0 are one, a date and its text are not."""
-    return (type(value).__name__ if not isinstance(value, (int, float)) else "number", value)
-
-
 def _refuse(judge: _Judge, change: Change, rule: str, merge: Merge, **fields: Any) -> None:
     for returned, row in change.sources:
         merge.refusals.append(
@@ -316,7 +313,7 @@ def _refuse(judge: _Judge, change: Change, rule: str, merge: Merge, **fields: An
 
 
 def _refuse_unwritable(
-    judge: _Judge, candidates: dict[tuple[int, str], Change], unwritable: Any, merge: Merge
+    judge: _Judge, candidates: dict[tuple[int, str], Change], unwritable: Unwritable, merge: Merge
 ) -> None:
     reasons = unwritable((change.sheet, change.cell) for change in candidates.values())
     for key, change in list(candidates.items()):
