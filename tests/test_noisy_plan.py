@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+from conftest import AS_OF, action_row, write_plan
+
 from bench.make_plans import make_plan
+from generator.common.matching import closeness
+from generator.pipeline import check_workbook
+from generator.schema import status
+from generator.schema.rules import load_rules
 
 
 def test_every_action_has_exactly_one_finding_of_five_kinds(tmp_path: Path, run_cli) -> None:
@@ -22,3 +30,28 @@ def test_every_action_has_exactly_one_finding_of_five_kinds(tmp_path: Path, run_
         "impossible-date": 5,
         "unknown-status": 5,
     }
+
+
+def test_a_status_typed_the_same_wrong_way_in_every_row_is_judged_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding a plausible status costs per distinct value typed, not per row (issue 14:
+    validate's cost follows the rows, not the findings)."""
+    calls: list[str] = []
+
+    def counted(typed: str, names: Iterable[str]) -> int | None:
+        calls.append(typed)
+        return closeness(typed, names)
+
+    monkeypatch.setattr(status, "_closeness", counted)
+    plan = write_plan(
+        tmp_path / "plan.xlsx",
+        [
+            action_row({"Ref": f"QP-{n}", "Status": "Purple" if n % 2 else "Grene"})
+            for n in range(40)
+        ],
+    )
+    findings = check_workbook(plan, load_rules(), AS_OF).result.findings
+    assert Counter(f.rule for f in findings)["unknown-status"] == 40
+    assert set(calls) == {"Purple", "Grene"}
+    assert len(calls) == 2 * len(load_rules().key.statuses)  # each typed value once per status

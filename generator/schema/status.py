@@ -32,6 +32,9 @@ class StatusKey:
 
     statuses: tuple[Status, ...]
     _lookup: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # Suggestions already worked out, by what was typed: a plan may type the same unknown
+    # status in thousands of rows, and validation's cost must follow its distinct values.
+    _suggested: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
@@ -58,6 +61,11 @@ class StatusKey:
     def suggest(self, typed: str) -> str | None:
         """The status a mistyped one plausibly means ("ambre", "Gren", "Amber - slippage"),
         or None when none does, or when two do equally ("Red/Amber")."""
+        if typed not in self._suggested:
+            self._suggested[typed] = self._suggestion(typed)
+        return self._suggested[typed]
+
+    def _suggestion(self, typed: str) -> str | None:
         scores: dict[str, int] = {}
         for status in self.statuses:
             names = [status.name, status.label, *status.aliases]
