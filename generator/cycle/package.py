@@ -36,6 +36,7 @@ from defusedxml import ElementTree
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import atomic_path
 from generator.common.ooxml import copied_entry
+from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
 from generator.read.workbook import open_calamine
@@ -56,7 +57,6 @@ _BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48
 _DATE_FORMAT_ID = b"14"
 _EXCEL_CELL_LIMIT = 32_767
 NEIGHBOURS = 20  # rows looked at, above and below, for an empty cell's style
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.DOTALL)
 _CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", re.DOTALL)
@@ -103,7 +103,7 @@ def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:
 
 
 def _text(value: str) -> bytes:
-    text = _XML_ILLEGAL.sub("", value.replace("\r\n", "\n"))[:_EXCEL_CELL_LIMIT]
+    text = xml_safe(value.replace("\r\n", "\n"))[:_EXCEL_CELL_LIMIT]
     return escape(text).encode("utf-8")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.common.plurals import plural
+from generator.common.plurals import plural, word_for
 from generator.common.ukdates import duration, uk_date
 from generator.model.plan import Action
 from generator.render.context import Context
@@ -34,7 +34,7 @@ def overdue_actions(ctx: Context) -> None:
         ctx.numbered(f"No actions are overdue at {uk_date(ctx.as_of)}.")
         return
     ctx.numbered(
-        f"{plural(len(late), 'action')} {'is' if len(late) == 1 else 'are'} overdue at "
+        f"{plural(len(late), 'action')} {word_for(len(late), 'is', 'are')} overdue at "
         f"{uk_date(ctx.as_of)}: the due date (the revised due date where one was set) has "
         "passed and the action is not complete. Most overdue first in each section."
     )
@@ -80,7 +80,7 @@ def slippage(ctx: Context) -> None:
         ctx.numbered("No action has been given a later due date than first planned.")
         return
     ctx.numbered(
-        f"{plural(len(moved), 'action')} {'has' if len(moved) == 1 else 'have'} a revised due "
+        f"{plural(len(moved), 'action')} {word_for(len(moved), 'has', 'have')} a revised due "
         "date later than first planned, most re-dated first."
     )
     ctx.table(
@@ -115,7 +115,7 @@ def undated(ctx: Context) -> None:
         return
     ctx.heading("Actions without a target date")
     ctx.numbered(
-        f"{plural(len(actions), 'open action')} {'has' if len(actions) == 1 else 'have'} no "
+        f"{plural(len(actions), 'open action')} {word_for(len(actions), 'has', 'have')} no "
         "target date, so cannot be overdue: the plan says when as shown."
     )
     ctx.table(
@@ -160,8 +160,7 @@ def next_steps(ctx: Context) -> None:
         ctx.numbered(f"No open actions are due {by}.")
         return
     ctx.numbered(
-        f"{plural(len(soon), 'action')} {'is' if len(soon) == 1 else 'are'} due {by}, "
-        "soonest first:"
+        f"{plural(len(soon), 'action')} {word_for(len(soon), 'is', 'are')} due {by}, soonest first:"
     )
     _due_table(ctx, soon)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from docx.oxml.parser import parse_xml
 from docx.shared import Cm
 
-from generator.common.plurals import plural
+from generator.common.plurals import plural, word_for
 from generator.common.ukdates import percentages, uk_date
 from generator.model.plan import Plan
 from generator.render.chart import chart_alt_text, chart_png
@@ -77,7 +77,7 @@ def at_a_glance(plan: Plan, as_of: dt.date) -> str:
 
 
 def _be(count: int) -> str:
-    return "is" if count == 1 else "are"
+    return word_for(count, "is", "are")
 
 
 def _some(count: int) -> str:
