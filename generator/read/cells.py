@@ -16,7 +16,6 @@ from typing import Any
 from generator.common.matching import fold
 from generator.common.ukdates import uk_date
 from generator.common.xmltext import XML_ILLEGAL, xml_safe
-from generator.read.text_dates import read_text_date
 from generator.schema.status import StatusKey
 
 #: Values Excel shows for a failed formula.
@@ -118,6 +117,9 @@ def parse_date(raw: Any, no_date_words: frozenset[str]) -> Parsed:
     first_word = fold(text.split(maxsplit=1)[0])
     if fold(text) in no_date_words or (first_word and first_word in no_date_words):
         return Parsed(None, "no-date")
+    # Imported here: its patterns take milliseconds to build, and most plans type real dates.
+    from generator.read.text_dates import read_text_date
+
     found = read_text_date(text)
     if found.day is not None:
         return Parsed(found.day, "date-as-text", uk_date(found.day))

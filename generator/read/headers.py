@@ -10,6 +10,7 @@ Every header's reading is kept, so ``boardpack inspect`` can show how the workbo
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,21 +22,28 @@ from generator.schema.rules import SheetSpec
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-# The date part of a header: months, years, days, quarters, numeric dates, and the little words
-# around them ("as at 31/10/2026", "w/c 2 Nov", "for Q3").
-_DATE_TOKEN = re.compile(
-    r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?"
-    r"|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"
-    r"|\b\d{4}\s*[/\-]\s*\d{2,4}\b"
-    r"|\bq[1-4]\b|\b\d{1,4}(?:st|nd|rd|th)?\b",
-    re.IGNORECASE,
-)
-_DATE_EVIDENCE = re.compile(
-    r"\b(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b"
-    r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b|\bq[1-4]\b",
-    re.IGNORECASE,
-)
-_FILLER = re.compile(r"\b(?:as\s+at|as\s+of|at|of|for|on|w/?c|dated|period|month)\b", re.I)
+
+
+@functools.cache
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The date part of a header (months, years, days, quarters, numeric dates), what shows
+    a header carries one, and the little words around it ("as at 31/10/2026", "w/c 2 Nov").
+    Built on first use: most headers match a name or an alias without them."""
+    months = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    token = re.compile(
+        r"\b(?:" + months + r")\b\.?"
+        r"|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b"
+        r"|\b\d{4}\s*[/\-]\s*\d{2,4}\b"
+        r"|\bq[1-4]\b|\b\d{1,4}(?:st|nd|rd|th)?\b",
+        re.IGNORECASE,
+    )
+    evidence = re.compile(
+        r"\b(?:" + months + r")\b"
+        r"|\b(?:19|20)\d{2}\b|\b\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b|\bq[1-4]\b",
+        re.IGNORECASE,
+    )
+    filler = re.compile(r"\b(?:as\s+at|as\s+of|at|of|for|on|w/?c|dated|period|month)\b", re.I)
+    return token, evidence, filler
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ class HeaderMatch:
 
 def _undated(text: str) -> str:
     """A header with its date set aside: "Progress update November 2026" -> "Progress update"."""
-    return _FILLER.sub(" ", _DATE_TOKEN.sub(" ", text))
+    token, _, filler = _date_patterns()
+    return filler.sub(" ", token.sub(" ", text))
 
 
 def _date_key(text: str) -> tuple[int, int, int]:
@@ -106,7 +115,7 @@ def match_header_row(
         name = known.get(folded) if isinstance(cell, str) else None
         how = "name" if name is not None and folded == fold(name) else "alias"
         date_key = (0, 0, 0)
-        if name is None and isinstance(cell, str) and _DATE_EVIDENCE.search(typed):
+        if name is None and isinstance(cell, str) and _date_patterns()[1].search(typed):
             name = known.get(fold(_undated(typed)))
             how, date_key = "dated", _date_key(typed)
         if name is None:

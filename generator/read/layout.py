@@ -9,6 +9,7 @@ Everything here works on plain rows of values, so it is cheap and easy to test.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,20 +17,26 @@ from typing import Any
 
 #: Longest text read as a section heading; a longer lone cell is a note, not a heading.
 MAX_HEADING = 150
-# A section's number typed in a cell of its own before its name: "1", "2.", "A)", "Priority 3".
-_LABEL = re.compile(
-    r"(?:\d{1,3}(?:\.\d{1,3})*|[a-z])[.):]?"
-    r"|(?:section|priority|theme|part|area|strand|workstream|objective|outcome)\s*[\w.]{1,4}[.:]?",
-    re.IGNORECASE,
-)
-# A lone reference ("QP-05", "3.2", "A12"): the start of an action, not a heading.
-_REF_LIKE = re.compile(r"[a-z]{0,4}[-./ ]?\d+(?:[.\-/]\d+)*[a-z]?", re.IGNORECASE)
-# A sheet name's own numbering: "1. Leadership", "2 - Workforce", "Section 3: Partners".
-_SHEET_NUMBER = re.compile(
-    r"^\s*(?:(?:section|priority|theme|part)\s*)?(?:\d{1,3}(?:\.\d{1,3})*|[a-z])\s*[.):\-–]\s*"
-    r"|^\s*\d{1,3}\s+",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Built on first use (most plans have no heading rows and one sheet): a section's
+    number typed in a cell of its own ("1", "2.", "A)", "Priority 3"); a lone reference
+    ("QP-05", "3.2", "A12"), the start of an action, not a heading; and a sheet name's own
+    numbering ("1. Leadership", "2 - Workforce", "Section 3: Partners")."""
+    label = re.compile(
+        r"(?:\d{1,3}(?:\.\d{1,3})*|[a-z])[.):]?"
+        r"|(?:section|priority|theme|part|area|strand|workstream|objective|outcome)\s*[\w.]{1,4}[.:]?",
+        re.IGNORECASE,
+    )
+    ref_like = re.compile(r"[a-z]{0,4}[-./ ]?\d+(?:[.\-/]\d+)*[a-z]?", re.IGNORECASE)
+    sheet_number = re.compile(
+        r"^\s*(?:(?:section|priority|theme|part)\s*)?(?:\d{1,3}(?:\.\d{1,3})*|[a-z])\s*[.):\-–]\s*"
+        r"|^\s*\d{1,3}\s+",
+        re.IGNORECASE,
+    )
+    return label, ref_like, sheet_number
 
 
 @dataclass(frozen=True)
@@ -91,12 +98,16 @@ def _heading(
     if len(cells) == 2:
         label_column, label = cells[0]
         label_text = str(int(label) if isinstance(label, float) and label.is_integer() else label)
-        if label_column == left and column == left + 1 and _LABEL.fullmatch(label_text.strip()):
+        if (
+            label_column == left
+            and column == left + 1
+            and _patterns()[0].fullmatch(label_text.strip())
+        ):
             return text, column
         return None
     if across and column <= left + 1:
         return text, column
-    if column == left and not _REF_LIKE.fullmatch(text):
+    if column == left and not _patterns()[1].fullmatch(text):
         return text, column
     return None
 
@@ -113,7 +124,7 @@ def sheet_title(rows: Sequence[Sequence[Any]], header_offset: int) -> str:
 
 def section_from_sheet_name(name: str) -> str:
     """A sheet's name as a section name, without its numbering: "1. Leadership" -> "Leadership"."""
-    stripped = _SHEET_NUMBER.sub("", name, count=1).strip()
+    stripped = _patterns()[2].sub("", name, count=1).strip()
     return stripped or name.strip()
 
 

@@ -18,90 +18,87 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column the plan reads: its name in rules.yaml and the type its values must have."""
 
     name: str
     type: str = "text"  # text, date, status or number, as in rules.yaml
 
 
-@dataclass(frozen=True)
 class _Binding:
-    """A sheet and the column behind each of the plan's fields read from it."""
+    """A sheet and the column behind each of the plan's fields read from it.
+
+    Plain classes with class attributes, not dataclasses: these are constants, and building
+    dataclasses costs milliseconds at every start of the command line.
+    """
 
     sheet: str
 
     def columns(self) -> Iterator[tuple[str, Column]]:
         """(plan field, column) for every bound column, in declaration order."""
-        for item in dataclasses.fields(self):
-            value = getattr(self, item.name)
+        for name, value in vars(type(self)).items():
             if isinstance(value, Column):
-                yield item.name, value
+                yield name, value
 
     def column_names(self) -> list[str]:
         return [column.name for _, column in self.columns()]
 
 
-@dataclass(frozen=True)
 class ActionsSheet(_Binding):
     """Each field of an Action and the Actions column it comes from."""
 
-    sheet: str = "Actions"
-    ref: Column = Column("Ref")
-    section: Column = Column("Section")
-    recommendation: Column = Column("Recommendation")
-    action: Column = Column("Action")
-    lead: Column = Column("Lead")
-    partners: Column = Column("Partners")
-    start_date: Column = Column("Start date", "date")
-    due_date: Column = Column("Due date", "date")
-    revised_due_date: Column = Column("Revised due date", "date")
-    completed_date: Column = Column("Completed date", "date")
-    status: Column = Column("Status", "status")
-    progress_update: Column = Column("Progress update")
-    evidence_of_impact: Column = Column("Evidence of impact")
-    last_updated: Column = Column("Last updated", "date")
+    sheet = "Actions"
+    ref = Column("Ref")
+    section = Column("Section")
+    recommendation = Column("Recommendation")
+    action = Column("Action")
+    lead = Column("Lead")
+    partners = Column("Partners")
+    start_date = Column("Start date", "date")
+    due_date = Column("Due date", "date")
+    revised_due_date = Column("Revised due date", "date")
+    completed_date = Column("Completed date", "date")
+    status = Column("Status", "status")
+    progress_update = Column("Progress update")
+    evidence_of_impact = Column("Evidence of impact")
+    last_updated = Column("Last updated", "date")
 
 
-@dataclass(frozen=True)
 class SectionsSheet(_Binding):
-    sheet: str = "Sections"
-    name: Column = Column("Section")
-    lead: Column = Column("Lead")
-    commentary: Column = Column("Commentary")
+    sheet = "Sections"
+    name = Column("Section")
+    lead = Column("Lead")
+    commentary = Column("Commentary")
 
 
-@dataclass(frozen=True)
 class MeasuresSheet(_Binding):
-    sheet: str = "Measures"
-    name: Column = Column("Measure")
-    section: Column = Column("Section")
-    unit: Column = Column("Unit")
-    target: Column = Column("Target", "number")
-    previous: Column = Column("Previous", "number")
-    current: Column = Column("Current", "number")
-    better: Column = Column("Better")
-    commentary: Column = Column("Commentary")
+    sheet = "Measures"
+    name = Column("Measure")
+    section = Column("Section")
+    unit = Column("Unit")
+    target = Column("Target", "number")
+    previous = Column("Previous", "number")
+    current = Column("Current", "number")
+    better = Column("Better")
+    commentary = Column("Commentary")
 
 
-@dataclass(frozen=True)
 class DistributionSheet(_Binding):
-    sheet: str = "Distribution"
-    name: Column = Column("Name")
-    email: Column = Column("Email")
-    role: Column = Column("Role")
+    sheet = "Distribution"
+    name = Column("Name")
+    email = Column("Email")
+    role = Column("Role")
 
 
-@dataclass(frozen=True)
 class ReportSheet(_Binding):
     """Field/Value pairs; which Field names mean what is in rules.yaml (``report_fields``)."""
 
-    sheet: str = "Report"
-    field: Column = Column("Field")
-    value: Column = Column("Value")
+    sheet = "Report"
+    field = Column("Field")
+    value = Column("Value")
 
 
 ACTIONS = ActionsSheet()
