@@ -1,6 +1,6 @@
 """Write large, valid plan workbooks for the benchmarks and the big-plan tests.
 
-    python bench/make_plans.py 20000 plan-20000.xlsx [--seed 0]
+    python bench/make_plans.py 20000 plan-20000.xlsx [--seed 0] [--sections 10000]
 
 The plan is valid at any as-of date on or after 23 November 2026: every Blue action was
 completed before then, every Amber and Red action has a progress update, Refs are unique and
@@ -81,13 +81,27 @@ def lead_address(lead: str) -> str:
     return f"lead.team{team}@example.org"
 
 
+def section_rows(count: int) -> list[tuple[str, str, str]]:
+    """``count`` distinct sections (prefix, name, lead), for plans with many sections; the
+    usual five when ``count`` is 0."""
+    if not count:
+        return SECTIONS
+    return [
+        ("S", f"Section {n + 1:05d}: {SUBJECTS[n % len(SUBJECTS)]}", LEADS[n % len(LEADS)])
+        for n in range(count)
+    ]
+
+
 def _action_rows(
-    n_actions: int, rng: random.Random, leads: list[str] | None = None
+    n_actions: int,
+    rng: random.Random,
+    leads: list[str] | None = None,
+    sections: list[tuple[str, str, str]] = SECTIONS,
 ) -> Iterator[list[Any]]:
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
     for number in range(1, n_actions + 1):
-        prefix, section, _ = SECTIONS[number % len(SECTIONS)]
+        prefix, section, _ = sections[number % len(sections)]
         status = rng.choices(statuses, weights)[0]
         start = NOW - dt.timedelta(days=rng.randint(30, 400))
         revised: dt.date | None = None
@@ -151,25 +165,34 @@ def _one_finding(row: list[Any], number: int, sheet: Any) -> list[Any]:
 
 
 def make_plan(
-    path: Path | str, n_actions: int, seed: int = 0, *, noisy: bool = False, leads: int = 0
+    path: Path | str,
+    n_actions: int,
+    seed: int = 0,
+    *,
+    noisy: bool = False,
+    leads: int = 0,
+    sections: int = 0,
 ) -> Path:
     """Write a valid plan of ``n_actions`` actions to ``path`` and return the path.
 
     ``noisy``: the same plan with one problem in every action (one finding each).
     ``leads``: that many leads in turn, each on the Distribution sheet (for chase).
+    ``sections``: that many distinct sections in turn, each on the Sections sheet with its
+    lead and commentary (the usual five when 0).
     """
     rng = random.Random(seed)
     named = lead_names(leads) if leads else None
+    listed = section_rows(sections)
     workbook = Workbook(write_only=True)
     actions = workbook.create_sheet("Actions")
     actions.append(ACTION_COLUMNS)
-    for number, row in enumerate(_action_rows(n_actions, rng, named), start=1):
+    for number, row in enumerate(_action_rows(n_actions, rng, named, listed), start=1):
         actions.append(_one_finding(row, number, actions) if noisy else row)
 
-    sections = workbook.create_sheet("Sections")
-    sections.append(["Section", "Lead", "Commentary"])
-    for _, name, lead in SECTIONS:
-        sections.append([name, lead, f"Progress in {name.lower()} is steady."])
+    sections_sheet = workbook.create_sheet("Sections")
+    sections_sheet.append(["Section", "Lead", "Commentary"])
+    for _, name, lead in listed:
+        sections_sheet.append([name, lead, f"Progress in {name.lower()} is steady."])
 
     report = workbook.create_sheet("Report")
     report.append(["Field", "Value"])
@@ -193,9 +216,11 @@ def make_plan(
         ["Measure", "Section", "Unit", "Target", "Previous", "Current", "Better", "Commentary"]
     )
     measures.append(
-        ["% of assessments within 45 working days", SECTIONS[0][1], "%", 85, 71, 81, "higher"]
+        ["% of assessments within 45 working days", listed[0][1], "%", 85, 71, 81, "higher"]
     )
-    measures.append(["Average caseload", SECTIONS[1][1], "children", 18, 22.4, 20.1, "lower"])
+    measures.append(
+        ["Average caseload", listed[1 % len(listed)][1], "children", 18, 22.4, 20.1, "lower"]
+    )
 
     distribution = workbook.create_sheet("Distribution")
     distribution.append(["Name", "Email", "Role"])
@@ -215,6 +240,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="vary the plan (default 0)")
     parser.add_argument("--noisy", action="store_true", help="one problem in every action")
     parser.add_argument("--leads", type=int, default=0, help="that many leads, for chase")
+    parser.add_argument(
+        "--sections", type=int, default=0, help="that many distinct sections (default 5)"
+    )
     arguments = parser.parse_args()
     make_plan(
         arguments.output,
@@ -222,6 +250,7 @@ def main() -> None:
         arguments.seed,
         noisy=arguments.noisy,
         leads=arguments.leads,
+        sections=arguments.sections,
     )
 
 

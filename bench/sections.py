@@ -1,0 +1,52 @@
+"""Does the report's cost follow the plan's sections linearly?
+
+    python bench/sections.py [--sections 1000,10000] [--repeat 1] [--out bench/out]
+
+For each count N it generates a valid plan of N actions in N distinct sections, each listed
+on the Sections sheet with a lead and commentary (``make_plans.py N OUT --sections N``), and
+times, each as its own subprocess, the openpyxl floor, ``validate`` and ``report`` on it. A
+section costs the report a heading, a paragraph and a table in the appendix, and a heading
+and paragraphs under "Progress by section" and "Overdue actions", so a cost that grows
+faster than the sections shows as a rising "ms per section". Figures for people, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH.parent))
+
+from bench.run import OPENPYXL, REPORT, VALIDATE, best_of, commands, plan_for  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", default="1000,10000", help="comma-separated counts")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per figure; the best counts")
+    parser.add_argument("--out", type=Path, default=BENCH / "out")
+    arguments = parser.parse_args(argv)
+    counts = [int(count.replace("_", "")) for count in arguments.sections.split(",")]
+    plans = {n: plan_for(n, 0, arguments.out, ["--sections", str(n)]) for n in counts}
+    print(f"Plans of N actions in N sections; best of {arguments.repeat}; peak MB is the child's")
+    print(f"  {'sections':>8}  {'command':<20} {'seconds':>8} {'ms/section':>11} {'peak MB':>8}")
+    failed = False
+    for n, plan in plans.items():
+        measured = commands(plan, arguments.out / f"report-sections-{n}.docx")
+        for name in (OPENPYXL, VALIDATE, REPORT):
+            timing = best_of(measured[name], arguments.repeat)
+            if timing.failure:
+                failed = True
+                print(f"  {n:>8,}  {name:<20} FAILED {timing.failure}")
+                continue
+            print(
+                f"  {n:>8,}  {name:<20} {timing.seconds:8.3f}"
+                f" {timing.seconds * 1000 / n:11.2f} {timing.peak_mb:8.0f}"
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
