@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
 from docx.oxml.ns import qn
-from docx.oxml.parser import parse_xml
+from docx.oxml.parser import OxmlElement, parse_xml
+from docx.oxml.section import CT_SectPr
+from docx.section import Section
 from docx.shared import Cm, Emu, Length
 from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from generator.model.plan import Plan
 from generator.render.house import House
@@ -32,23 +36,38 @@ PLACEHOLDER_NS = "urn:boardpack:table"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
 _NUMBER_INDENT = Cm(1.25)
+_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_R, _T, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
+_XML_SPACE = qn("xml:space")
+_BREAKS = re.compile(r"([\t\r\n])")
 
 
 @dataclass
 class Context:
-    """The document being written and the running heading numbers."""
+    """The document being written and the running heading numbers.
+
+    Everything is written just before the body's final section properties, found once here
+    and remembered: python-docx's ``add_paragraph`` and ``sections`` search the whole body
+    on every call, which made a report's cost grow with the square of its sections.
+    """
 
     document: Document
     plan: Plan
     as_of: dt.date
     house: House
     tables: list[list[str]] = field(default_factory=list)  # table XML, a row a piece
+    # The body's final w:sectPr: the report is written before it, and it is the current
+    # (last) section's page. A new section (add_section) keeps this one last.
+    _end: CT_SectPr = field(init=False)
     # The current section's number and its last paragraph number ("3" and "2" for 3.2);
     # a section of 0 is an unnumbered part (the appendices), whose paragraphs are plain.
     _numbers: list[int] = field(default_factory=lambda: [0, 0])
     _section: int = 0
     _statuses: dict[str | None, Styled] = field(default_factory=dict)
     _figures: int = 0
+
+    def __post_init__(self) -> None:
+        self._end = self.document.element.body.get_or_add_sectPr()
 
     def heading(self, text: str, level: int = 1, *, numbered: bool = True) -> Paragraph:
         """A real Heading 1/2 paragraph; a level-1 heading numbered "3." as committee papers
@@ -103,11 +122,7 @@ class Context:
 
     def _keep_last_with_next(self, *, only_text: bool = False) -> None:
         """Keep the last paragraph so far on the same page as whatever comes next."""
-        body = self.document.element.body
-        if body.sectPr is not None:
-            last = body.sectPr.getprevious()
-        else:
-            last = body[-1] if len(body) else None
+        last = self._end.getprevious()
         if last is None or last.tag != qn("w:p"):
             return
         paragraph = Paragraph(last, self.document._body)
@@ -116,12 +131,18 @@ class Context:
 
     def paragraph(self, text: str = "", style: ParagraphStyle | None = None) -> Paragraph:
         """A paragraph at the end of the document, in ``style`` (Normal by default)."""
-        paragraph = self.document.add_paragraph(text)
+        # The elements python-docx's add_paragraph(text) and style writes, built here:
+        # add_paragraph searches the body for its end, and Run.text walks the text a
+        # character at a time.
+        element = OxmlElement("w:p")
         if style is not None:
             # By id: python-docx's own style= lookup scans every style in the template for
             # each paragraph, which costs more than writing the rest of a small report.
-            paragraph._p.style = style.style_id
-        return paragraph
+            etree.SubElement(etree.SubElement(element, _PPR), _PSTYLE).set(_VAL, style.style_id)
+        if text:
+            _append_run(element, text)
+        self._end.addprevious(element)
+        return Paragraph(element, self.document._body)
 
     def caption(self, text: str) -> Paragraph:
         return self.paragraph(text, self.house.caption)
@@ -163,11 +184,7 @@ class Context:
         )
         # An introduction or heading stays on the page where its table starts.
         self._keep_last_with_next()
-        body = self.document.element.body
-        if body.sectPr is not None:
-            body.sectPr.addprevious(placeholder)
-        else:
-            body.append(placeholder)
+        self._end.addprevious(placeholder)
 
     def status(self, name: str | None) -> Styled:
         """The shaded, labelled cell for a status (made once per status)."""
@@ -177,10 +194,27 @@ class Context:
 
     def text_width(self) -> int:
         """The width between the current (last) section's margins, in twips."""
-        section = self.document.sections[-1]
+        section = Section(self._end, self.document.part)
         width = (
             (section.page_width or Emu(0))
             - (section.left_margin or 0)
             - (section.right_margin or 0)
         )
         return max(int(width * _TWIPS_PER_EMU), 2880)
+
+
+def _append_run(paragraph: etree._Element, text: str) -> None:
+    """A run of ``text`` at the end of ``paragraph``, as python-docx's ``Run.text`` writes it:
+    a tab as ``w:tab``, each CR or LF as ``w:br``, the rest in ``w:t`` (space preserved
+    where the text starts or ends with white space)."""
+    run = etree.SubElement(paragraph, _R)
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            etree.SubElement(run, _TAB)
+        elif piece in ("\r", "\n"):
+            etree.SubElement(run, _BR)
+        elif piece:
+            node = etree.SubElement(run, _T)
+            node.text = piece
+            if len(piece.strip()) < len(piece):
+                node.set(_XML_SPACE, "preserve")

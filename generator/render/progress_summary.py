@@ -192,6 +192,7 @@ def progress_by_section(ctx: Context) -> None:
         return
     ctx.heading("Progress by section")
     late = {id(action) for action in plan.overdue(ctx.as_of)}
+    grouped = plan.actions_by_section()  # once: per section it cost sections × actions
     for row in section_counts(plan):
         section = sections.get(row.section)
         ctx.heading(ctx.clean(row.section) or NO_SECTION, 2)
@@ -199,7 +200,7 @@ def progress_by_section(ctx: Context) -> None:
             f"{row.counts.get(status.name, 0):,} {status.name}" for status in plan.key.statuses
         ]
         listed = f"{', '.join(counts[:-1])} and {counts[-1]}" if len(counts) > 1 else counts[0]
-        overdue = sum(1 for a in plan.actions_by_section().get(row.section, []) if id(a) in late)
+        overdue = sum(1 for a in grouped.get(row.section, []) if id(a) in late)
         lead = ctx.clean(section.lead).strip() if section else ""
         ctx.numbered(
             f"{plural(row.total, 'action')}: {listed}"

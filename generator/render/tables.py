@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.schema.status import Status
@@ -80,6 +81,7 @@ def readable_text_colour(status: Status) -> str:
     return readable_on(status.colour, status.text_colour)
 
 
+@cache  # a handful of colours, asked about for every shaded cell and every table heading
 def readable_on(fill: str, preferred: str = "000000") -> str:
     """``preferred`` if it reaches 4.5:1 against ``fill`` (WCAG AA), else black or white,
     whichever contrasts more. A shaded cell's text always gets its own colour this way, so a

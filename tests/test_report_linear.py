@@ -1,0 +1,93 @@
+"""The report's cost grows with its sections, not their square: writing a section never
+searches the whole document body.
+
+python-docx's ``add_paragraph`` finds the body's end, and ``Document.sections`` lists every
+section break, by searching the body on every call; a plan of 10,000 sections took minutes.
+Here the body's searches are counted while two reports are built, one with four times the
+sections of the other: the count must not grow. (Times are for bench/sections.py.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from docx.oxml.document import CT_Body, CT_Document
+from report_plans import AS_OF, seed_004_plan
+
+from generator.model.plan import Plan, Section
+from generator.render import build_report
+
+#: The element methods that look at a body's (or the document's) children.
+_SEARCHES = ("find", "findall", "iterfind", "xpath", "iter", "iterchildren", "__iter__")
+
+
+def many_sections(count: int) -> Plan:
+    """Seed 004's 62 actions spread over ``count`` sections, each with a lead and commentary,
+    so every per-section part of the report (overdue, progress by section, the appendix) is
+    written ``count`` times."""
+    plan = seed_004_plan()
+    names = [f"Section {n:03d}" for n in range(count)]
+    actions = [
+        dataclasses.replace(action, section=names[index % count])
+        for index, action in enumerate(plan.actions)
+    ]
+    sections = [
+        Section(name, "Head of Service", f"Progress in {name} is steady.") for name in names
+    ]
+    return dataclasses.replace(plan, actions=actions, sections=sections)
+
+
+def count_body_searches(monkeypatch: pytest.MonkeyPatch, build: Callable[[], Any]) -> int:
+    """How many times ``build`` searches w:body's or w:document's children."""
+    calls = 0
+    with monkeypatch.context() as patched:
+        for element_class in (CT_Body, CT_Document):
+            for name in _SEARCHES:
+                original = getattr(element_class, name)
+
+                def counted(self: Any, *args: Any, _original: Any = original, **kw: Any) -> Any:
+                    nonlocal calls
+                    calls += 1
+                    return _original(self, *args, **kw)
+
+                patched.setattr(element_class, name, counted)
+        build()
+    return calls
+
+
+def test_more_sections_never_mean_more_searches_of_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    small, large = many_sections(10), many_sections(40)
+    as_of: dt.date = AS_OF
+
+    def report(plan: Plan) -> Callable[[], Any]:
+        return lambda: build_report(plan, as_of, chart=False).to_bytes()
+
+    few = count_body_searches(monkeypatch, report(small))
+    many = count_body_searches(monkeypatch, report(large))
+    assert few > 0, "the counting reaches the body (opening the template searches it)"
+    assert many == few, f"{few} searches for 10 sections, {many} for 40"
+
+
+def test_the_counting_sees_a_search_per_paragraph_made_the_python_docx_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The test above could pass by counting nothing: python-docx's own add_paragraph,
+    called once per section, shows up as a search per section."""
+
+    def paragraphs(count: int) -> Callable[[], None]:
+        def build() -> None:
+            report = build_report(many_sections(2), AS_OF, chart=False)
+            for _ in range(count):
+                report.document.add_paragraph("more")
+
+        return build
+
+    assert count_body_searches(monkeypatch, paragraphs(40)) > count_body_searches(
+        monkeypatch, paragraphs(10)
+    )
