@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
@@ -36,7 +37,6 @@ PLACEHOLDER_NS = "urn:boardpack:table"
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
 _NUMBER_INDENT = Cm(1.25)
-_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 _R, _T, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
 _XML_SPACE = qn("xml:space")
 _BREAKS = re.compile(r"([\t\r\n])")
@@ -65,6 +65,8 @@ class Context:
     _section: int = 0
     _statuses: dict[str | None, Styled] = field(default_factory=dict)
     _figures: int = 0
+    # Paragraph properties by kind, as python-docx first made them (see _paragraph).
+    _properties: dict[Hashable, etree._Element] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._end = self.document.element.body.get_or_add_sectPr()
@@ -85,16 +87,21 @@ class Context:
             # A section's opening words go with its first subsection, so "5. Overdue
             # actions" and its introduction never end a page with nothing beneath them.
             self._keep_last_with_next(only_text=True)
-        paragraph = self.paragraph(text, self.house.heading(level))
-        # Whatever the template's heading style says, a heading never ends a page alone.
-        paragraph.paragraph_format.keep_with_next = True
-        if own and not numbered:
-            # numId 0 removes numbering (ECMA-376 Part 1, 17.9.18), as Word itself writes it;
-            # python-docx puts w:numPr in its place among the paragraph's properties.
-            numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-            numbering.get_or_add_ilvl().val = 0
-            numbering.get_or_add_numId().val = 0
-        return paragraph
+        style = self.house.heading(level)
+        unnumbered = own and not numbered
+
+        def properties(paragraph: Paragraph) -> None:
+            paragraph._p.style = style.style_id
+            # Whatever the template's heading style says, a heading never ends a page alone.
+            paragraph.paragraph_format.keep_with_next = True
+            if unnumbered:
+                # numId 0 removes numbering (ECMA-376 Part 1, 17.9.18), as Word itself
+                # writes it; python-docx puts w:numPr in its place among the properties.
+                numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                numbering.get_or_add_ilvl().val = 0
+                numbering.get_or_add_numId().val = 0
+
+        return self._paragraph(text, ("heading", style.style_id, unnumbered), properties)
 
     @property
     def number_indent(self) -> Length:
@@ -107,12 +114,9 @@ class Context:
         if not self._section:
             return self.paragraph(text)
         self._numbers[1] += 1
-        paragraph = self.paragraph(f"{self._section}.{self._numbers[1]}\t{text}")
-        layout = paragraph.paragraph_format
-        layout.left_indent = _NUMBER_INDENT
-        layout.first_line_indent = -_NUMBER_INDENT
-        layout.tab_stops.add_tab_stop(_NUMBER_INDENT)
-        return paragraph
+        return self._paragraph(
+            f"{self._section}.{self._numbers[1]}\t{text}", ("numbered",), _hanging_number
+        )
 
     def numbered_lines(self, text: str) -> None:
         """Typed text from the workbook, a numbered paragraph per line."""
@@ -129,16 +133,44 @@ class Context:
         if paragraph.text.strip() or not only_text:
             paragraph.paragraph_format.keep_with_next = True
 
-    def paragraph(self, text: str = "", style: ParagraphStyle | None = None) -> Paragraph:
-        """A paragraph at the end of the document, in ``style`` (Normal by default)."""
-        # The elements python-docx's add_paragraph(text) and style writes, built here:
-        # add_paragraph searches the body for its end, and Run.text walks the text a
-        # character at a time.
+    def paragraph(
+        self, text: str = "", style: ParagraphStyle | None = None, *, keep_with_next: bool = False
+    ) -> Paragraph:
+        """A paragraph at the end of the document, in ``style`` (Normal by default);
+        ``keep_with_next`` keeps it on the page where whatever follows it starts."""
+        if style is None and not keep_with_next:
+            return self._paragraph(text, None, None)
+
+        def properties(paragraph: Paragraph) -> None:
+            if style is not None:
+                # By id: python-docx's own style= lookup scans every style in the template
+                # for each paragraph, which costs more than writing the rest of a small report.
+                paragraph._p.style = style.style_id
+            if keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+
+        kind = ("paragraph", style.style_id if style is not None else None, keep_with_next)
+        return self._paragraph(text, kind, properties)
+
+    def _paragraph(
+        self, text: str, kind: Hashable, properties: Callable[[Paragraph], None] | None
+    ) -> Paragraph:
+        """A paragraph of ``text`` at the end of the document, with the properties that
+        ``properties`` gives a paragraph through python-docx.
+
+        The elements are those python-docx's add_paragraph(text) and its setters write, but
+        built here: add_paragraph searches the body for its end, Run.text walks the text a
+        character at a time, and each setter searches the properties for its place. So the
+        properties are made through python-docx once per ``kind`` and copied after that.
+        """
         element = OxmlElement("w:p")
-        if style is not None:
-            # By id: python-docx's own style= lookup scans every style in the template for
-            # each paragraph, which costs more than writing the rest of a small report.
-            etree.SubElement(etree.SubElement(element, _PPR), _PSTYLE).set(_VAL, style.style_id)
+        if properties is not None:
+            made = self._properties.get(kind)
+            if made is None:
+                scratch = Paragraph(OxmlElement("w:p"), self.document._body)
+                properties(scratch)
+                made = self._properties[kind] = scratch._p.get_or_add_pPr()
+            element.append(copy.deepcopy(made))
         if text:
             _append_run(element, text)
         self._end.addprevious(element)
@@ -201,6 +233,14 @@ class Context:
             - (section.right_margin or 0)
         )
         return max(int(width * _TWIPS_PER_EMU), 2880)
+
+
+def _hanging_number(paragraph: Paragraph) -> None:
+    """A numbered paragraph's layout: its number hangs in the margin of its text."""
+    layout = paragraph.paragraph_format
+    layout.left_indent = _NUMBER_INDENT
+    layout.first_line_indent = -_NUMBER_INDENT
+    layout.tab_stops.add_tab_stop(_NUMBER_INDENT)
 
 
 def _append_run(paragraph: etree._Element, text: str) -> None:
