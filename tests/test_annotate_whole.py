@@ -418,11 +418,12 @@ def test_workbooks_kept_in_other_formats_are_refused_with_the_reason(
     assert not copy.exists()
 
 
-def test_libreoffice_shows_the_notes_and_the_fills(tmp_path: Path) -> None:
-    plan = write_plan(tmp_path / "plan.xlsx", [action_row({"Ref": f"QP-{n}"}) for n in range(3)])
-    workbook = openpyxl.load_workbook(plan)
+def test_libreoffice_shows_the_notes_the_fills_and_the_pivot_table(tmp_path: Path) -> None:
+    base = write_plan(tmp_path / "base.xlsx", [action_row({"Ref": f"QP-{n}"}) for n in range(3)])
+    workbook = openpyxl.load_workbook(base)
     workbook["Actions"]["A1"].comment = Comment("Refs are set by the PMO", "Priya")
-    workbook.save(plan)
+    workbook.save(base)
+    plan = add_pivot_table(base, tmp_path / "plan.xlsx")
     copy = tmp_path / "checked.xlsx"
     annotate.annotate_workbook(plan, copy, [problem("K2"), problem("K3", "stale", WARNING)])
 
@@ -443,6 +444,7 @@ def test_libreoffice_shows_the_notes_and_the_fills(tmp_path: Path) -> None:
     assert len(notes) == 3
     assert 'fo:background-color="#ffc7ce"' in content
     assert 'fo:background-color="#ffeb9c"' in content
+    assert '<table:data-pilot-table table:name="StatusCount"' in content
 
 
 def test_comments_stop_at_the_cap_but_every_cell_is_highlighted(
