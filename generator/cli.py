@@ -109,6 +109,7 @@ _OPTIONS = {
     "cc": "--cc",
     "bcc": "--bcc",
     "distribution": "--workbook",
+    "out": "--out",
 }
 #: Settings that can come from the environment instead: BOARDPACK_SMTP_<NAME>.
 SMTP_ENVIRONMENT = {

@@ -301,3 +301,14 @@ def test_the_same_plan_gives_the_same_workbooks(plan: Path, tmp_path: Path) -> N
     for stem, _ in LEAD_FILES.values():
         first = (tmp_path / "first" / f"{stem}.xlsx").read_bytes()
         assert (tmp_path / "second" / f"{stem}.xlsx").read_bytes() == first, stem
+
+
+def test_an_out_folder_that_is_a_file_is_refused_naming_the_option(tmp_path: Path) -> None:
+    taken = tmp_path / "chase-november"
+    taken.write_text("not a folder")
+    plan = write_cycle_plan(tmp_path / "plan.xlsx")
+    result = CliRunner().invoke(main, ["chase", str(plan), "--out", str(taken)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"boardpack: {taken}: is a file, not a folder; choose another folder (--out)\n"
+    )

@@ -143,7 +143,9 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise OutputError(f"{folder}: is a file, not a folder; choose another --out") from None
+        raise OutputError(
+            f"{folder}: is a file, not a folder; choose another folder", settings=("out",)
+        ) from None
     except OSError as error:
         raise OutputError(f"{folder}: cannot make the folder ({error.strerror})") from None
 
