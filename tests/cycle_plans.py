@@ -9,17 +9,21 @@ and a defined name, besides the Sections, Report and Distribution sheets.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from click.testing import CliRunner, Result
+from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from PIL import Image as PILImage
 
 from generator.cli import main
 
@@ -136,6 +140,14 @@ def write_cycle_plan(path: Path, actions: Mapping[str, tuple[Any, ...]] = ACTION
     notes["A5"] = "Kept as typed"
     notes["A5"].fill = PatternFill("solid", "DDEBF7")
     book.defined_names["Budget"] = DefinedName("Budget", attr_text="Notes!$B$1:$B$2")
+    # A chart and a picture: what openpyxl's own round trip would lose or rewrite.
+    chart = BarChart()
+    chart.title = "Budget"
+    chart.add_data(Reference(notes, min_col=2, min_row=1, max_row=2))
+    notes.add_chart(chart, "D2")
+    picture = io.BytesIO()
+    PILImage.new("RGB", (40, 20), (0, 112, 192)).save(picture, format="PNG")
+    notes.add_image(Image(picture), "D20")
     book.save(path)
     return path
 

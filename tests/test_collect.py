@@ -206,6 +206,7 @@ def test_everything_else_in_the_plan_is_carried_over(collected: tuple[Path, Path
         old = {info.filename: source.read(info) for info in source.infolist()}
         new = {info.filename: updated.read(info) for info in updated.infolist()}
     assert set(new) - set(old) == {"xl/worksheets/sheet6.xml"}
+    assert {"xl/charts/chart1.xml", "xl/media/image1.png", "xl/drawings/drawing1.xml"} <= set(old)
     for part, data in old.items():
         if part not in CHANGED_PARTS:
             assert new[part] == data, part
