@@ -3,10 +3,10 @@
 The Python API (docs/python-api.md) is ``generator.validate``, ``generator.report``,
 ``generator.annotate`` and ``generator.init``: the names in ``generator.api.__all__``. Each
 is loaded the first time it is used, so ``import generator`` (which every command does)
-imports nothing else.
+imports nothing else but the one-line ``generator.version``.
 """
 
-__version__ = "0.1.0"
+from generator.version import __version__ as __version__
 
 # Not typing.TYPE_CHECKING: importing typing would add milliseconds to every command's start.
 TYPE_CHECKING = False

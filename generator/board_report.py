@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.files import pdf_path_for
 from generator.common.plurals import plural
@@ -23,6 +22,7 @@ from generator.model.plan import Plan
 from generator.pipeline import check_workbook
 from generator.read.guard import DEFAULT_LIMITS, Limits
 from generator.schema.rules import Rules
+from generator.version import __version__
 
 
 @dataclass

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from generator import __version__
 from generator.check.formats import FORMATS, render, write_step_summary
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.files import read_text_or_raise
@@ -39,6 +38,7 @@ from generator.findings import (
 from generator.model.asof import as_of_or_today, parse_as_of, today_in_london
 from generator.read.guard import limits_for
 from generator.schema.rules import load_rules
+from generator.version import __version__
 
 if TYPE_CHECKING:
     from generator.deliver.mailer import Outgoing, SmtpSettings

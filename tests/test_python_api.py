@@ -80,12 +80,12 @@ def fresh_python(code: str) -> str:
     ).stdout.strip()
 
 
-def test_import_generator_imports_nothing_else() -> None:
+def test_import_generator_imports_nothing_but_its_version() -> None:
     loaded = fresh_python(
         "import sys; before = set(sys.modules); import generator; "
         "print(sorted(set(sys.modules) - before))"
     )
-    assert loaded == "['generator']"
+    assert loaded == "['generator', 'generator.version']"
 
 
 def test_a_name_loads_only_the_api_and_using_it_loads_the_core() -> None:
@@ -94,7 +94,9 @@ def test_a_name_loads_only_the_api_and_using_it_loads_the_core() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('generator'))); "
         "print('openpyxl' in sys.modules, 'docx' in sys.modules)"
     )
-    assert loaded == "['generator', 'generator.api', 'generator.errors']\nFalse False"
+    assert loaded == (
+        "['generator', 'generator.api', 'generator.errors', 'generator.version']\nFalse False"
+    )
 
 
 def test_the_facade_is_the_api_module() -> None:

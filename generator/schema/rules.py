@@ -20,7 +20,6 @@ from typing import Any
 
 from cerberus import SchemaError
 
-from generator import __version__
 from generator.common.files import read_bytes_or_raise
 from generator.common.matching import fold
 from generator.common.resources import default_rules_path
@@ -39,6 +38,7 @@ from generator.schema.linear_regex import (
     patterns_in,
 )
 from generator.schema.status import Status, StatusKey
+from generator.version import __version__
 
 COLUMN_TYPES = ("text", "date", "status", "number")
 COMPARE_OPS = ("<", "<=", ">", ">=")
