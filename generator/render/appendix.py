@@ -76,7 +76,7 @@ def whole_plan(ctx: Context, letter: str) -> None:
             about.append(f"section lead: {lead}")
         # A section's heading and count stay on the page where its table starts; its
         # commentary is in the body, under "Progress by section".
-        ctx.paragraph("; ".join(about) + ".").paragraph_format.keep_with_next = True
+        ctx.paragraph("; ".join(about) + ".", keep_with_next=True)
         if not actions:
             continue
         ctx.table(

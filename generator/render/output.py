@@ -37,6 +37,7 @@ from generator.render.context import PLACEHOLDER_NS
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_LIMIT = 255
+_BATCH_CHARACTERS = 1 << 18  # table XML joined before it is compressed: a bounded buffer
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _PLACEHOLDER = re.compile(
     rb'<bp:table xmlns:bp="' + re.escape(PLACEHOLDER_NS.encode()) + rb'" id="(\d+)"/>'
@@ -178,8 +179,17 @@ def _splice_tables(xml: bytes, tables: Sequence[Sequence[str]], stream: IO[bytes
     position = 0
     for match in _PLACEHOLDER.finditer(xml):
         stream.write(xml[position : match.start()])
+        # Rows are written a batch at a time: each write to the zip stream checksums and
+        # compresses, which costs more per call than a row costs to join.
+        batch: list[str] = []
+        size = 0
         for piece in tables[int(match.group(1))]:
-            stream.write(piece.encode())
+            batch.append(piece)
+            size += len(piece)
+            if size >= _BATCH_CHARACTERS:
+                stream.write("".join(batch).encode())
+                batch, size = [], 0
+        stream.write("".join(batch).encode())
         position = match.end()
     stream.write(xml[position:])
 
