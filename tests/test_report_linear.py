@@ -12,14 +12,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+import docx
 import pytest
 from docx.oxml.document import CT_Body, CT_Document
+from docx.oxml.ns import nsdecls
+from docx.oxml.parser import parse_xml
+from docx.text.paragraph import Paragraph
+from lxml import etree
 from report_plans import AS_OF, seed_004_plan
 
 from generator.model.plan import Plan, Section
 from generator.render import build_report
+from generator.render.context import Context, _shows_text
+from generator.render.house import House
 
 #: The element methods that look at a body's (or the document's) children.
 _SEARCHES = ("find", "findall", "iterfind", "xpath", "iter", "iterchildren", "__iter__")
@@ -91,3 +98,53 @@ def test_the_counting_sees_a_search_per_paragraph_made_the_python_docx_way(
     assert count_body_searches(monkeypatch, paragraphs(40)) > count_body_searches(
         monkeypatch, paragraphs(10)
     )
+
+
+# The paths that replace python-docx's own must write what python-docx writes.
+
+_TEXTS = [
+    "plain",
+    " leading and trailing ",
+    "3.1\tnumbered",
+    "line one\nline two\r\nthree\rfour",
+    "\t",
+    "\u00a0no-break space\u2003",
+    "",
+    "tab at the end\t",
+]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_a_paragraph_holds_the_runs_python_docx_would_write(text: str) -> None:
+    ours = docx.Document()
+    theirs = docx.Document()
+    context = Context(ours, seed_004_plan(), AS_OF, House(ours))
+    style = context.house.heading(2)
+    written = context.paragraph(text, style, keep_with_next=True)
+    expected = theirs.add_paragraph(text)
+    expected._p.style = style.style_id
+    expected.paragraph_format.keep_with_next = True
+    assert etree.tostring(written._p) == etree.tostring(expected._p)
+
+
+def _paragraph(inner: str) -> Any:
+    return parse_xml(f"<w:p {nsdecls('w')}>{inner}</w:p>")
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "",
+        "<w:r><w:t> </w:t><w:tab/><w:br/></w:r>",
+        "<w:r><w:t>Words</w:t></w:r>",
+        "<w:r><w:noBreakHyphen/></w:r>",
+        "<w:hyperlink><w:r><w:t>linked</w:t></w:r></w:hyperlink>",
+        "<w:hyperlink><w:r><w:t>  </w:t></w:r></w:hyperlink>",
+        "<w:sdt><w:sdtContent><w:r><w:t>in a control</w:t></w:r></w:sdtContent></w:sdt>",
+        "<w:ins><w:r><w:t>inserted</w:t></w:r></w:ins>",
+        "<w:r><w:ptab/><w:cr/></w:r><w:r><w:t/></w:r>",
+    ],
+)
+def test_whether_a_paragraph_shows_text_is_judged_as_python_docx_judges_it(inner: str) -> None:
+    element = _paragraph(inner)
+    assert _shows_text(element) == bool(Paragraph(element, cast(Any, None)).text.strip())

@@ -9,8 +9,8 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docx.document import Document
-from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement, parse_xml
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from docx.oxml.section import CT_SectPr
 from docx.section import Section
 from docx.shared import Cm, Emu, Length
@@ -34,10 +34,13 @@ from generator.render.text import for_word
 #: A table's place in the document until the package is saved (see output.document_bytes).
 PLACEHOLDER_NS = "urn:boardpack:table"
 
-_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TWIPS_PER_EMU = 1 / 635
 _NUMBER_INDENT = Cm(1.25)
+_P, _PPR, _KEEP_NEXT, _VAL = qn("w:p"), qn("w:pPr"), qn("w:keepNext"), qn("w:val")
 _R, _T, _TAB, _BR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br")
+_HYPERLINK, _NO_BREAK_HYPHEN = qn("w:hyperlink"), qn("w:noBreakHyphen")
+_W_NSMAP = {"w": nsmap["w"]}
+_PLACEHOLDER = f"{{{PLACEHOLDER_NS}}}table"
 _XML_SPACE = qn("xml:space")
 _BREAKS = re.compile(r"([\t\r\n])")
 
@@ -127,11 +130,12 @@ class Context:
     def _keep_last_with_next(self, *, only_text: bool = False) -> None:
         """Keep the last paragraph so far on the same page as whatever comes next."""
         last = self._end.getprevious()
-        if last is None or last.tag != qn("w:p"):
+        if last is None or last.tag != _P or (only_text and not _shows_text(last)):
             return
-        paragraph = Paragraph(last, self.document._body)
-        if paragraph.text.strip() or not only_text:
-            paragraph.paragraph_format.keep_with_next = True
+        properties = last.find(_PPR)
+        kept = properties.find(_KEEP_NEXT) if properties is not None else None
+        if kept is None or kept.get(_VAL) is not None:  # else python-docx would change nothing
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
 
     def paragraph(
         self, text: str = "", style: ParagraphStyle | None = None, *, keep_with_next: bool = False
@@ -163,11 +167,13 @@ class Context:
         character at a time, and each setter searches the properties for its place. So the
         properties are made through python-docx once per ``kind`` and copied after that.
         """
-        element = OxmlElement("w:p")
+        element = oxml_parser.makeelement(_P, nsmap=_W_NSMAP)
         if properties is not None:
             made = self._properties.get(kind)
             if made is None:
-                scratch = Paragraph(OxmlElement("w:p"), self.document._body)
+                scratch = Paragraph(
+                    oxml_parser.makeelement(_P, nsmap=_W_NSMAP), self.document._body
+                )
                 properties(scratch)
                 made = self._properties[kind] = scratch._p.get_or_add_pPr()
             element.append(copy.deepcopy(made))
@@ -211,8 +217,8 @@ class Context:
                 scale=max(1.0, self.house.table_text_pt / BASE_TABLE_PT),
             )
         )
-        placeholder = parse_xml(
-            f'<bp:table xmlns:bp="{PLACEHOLDER_NS}" id="{len(self.tables) - 1}"/>'
+        placeholder = etree.Element(
+            _PLACEHOLDER, {"id": str(len(self.tables) - 1)}, nsmap={"bp": PLACEHOLDER_NS}
         )
         # An introduction or heading stays on the page where its table starts.
         self._keep_last_with_next()
@@ -233,6 +239,17 @@ class Context:
             - (section.right_margin or 0)
         )
         return max(int(width * _TWIPS_PER_EMU), 2880)
+
+
+def _shows_text(paragraph: etree._Element) -> bool:
+    """``bool(Paragraph(paragraph).text.strip())`` without python-docx's XPath per run: its
+    runs (and its hyperlinks' runs) hold text other than white space, or a no-break hyphen."""
+    for child in paragraph.iterchildren(_R, _HYPERLINK):
+        for run in (child,) if child.tag == _R else child.iterchildren(_R):
+            for item in run.iterchildren(_T, _NO_BREAK_HYPHEN):
+                if item.tag == _NO_BREAK_HYPHEN or (item.text or "").strip():
+                    return True
+    return False
 
 
 def _hanging_number(paragraph: Paragraph) -> None:
