@@ -61,8 +61,8 @@ DATE_HINT = "Type dates like 23/04/2026."
 GUIDE_TEXT = {
     ACTIONS.ref.name: "A short, unique reference for the action, such as QP-01.",
     ACTIONS.section.name: "The section of the plan; list every section on the Sections sheet.",
-    ACTIONS.recommendation.name: "The inspection recommendation or area for improvement "
-    "it answers.",
+    ACTIONS.recommendation.name: "The recommendation it answers: its Ref on the "
+    "Recommendations sheet (several Refs separated by semicolons), or its text.",
     ACTIONS.action.name: "What will be done.",
     ACTIONS.lead.name: "The officer responsible, by job title.",
     ACTIONS.partners.name: "Other services or agencies involved.",
@@ -250,6 +250,11 @@ def _write_guide(sheet: Worksheet, sheet_columns: SheetColumns, key: StatusKey) 
         ("", ""),
         ("Dates", f"{DATE_HINT} A date typed as text is read day first, as in the UK."),
         ("Sections sheet", "Every Section used on the Actions sheet; its order is the report's."),
+        (
+            "Recommendations sheet",
+            "What the inspectors or peer reviewers asked for: a Ref, the recommendation, its "
+            "source and its lead. boardpack checks that every one has an action.",
+        ),
         ("Report sheet", "The details for the report's front sheet: fill in the Value column."),
         ("Measures sheet", "Performance indicators; Better says whether higher or lower is good."),
         ("Distribution sheet", "Who receives the report by email."),

@@ -22,6 +22,11 @@ from generator.schema.rules import load_rules
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = ROOT / "workbooks"
 EXAMPLES = ["example-plan.xlsx", "example-plan-previous.xlsx", "example-with-problems.xlsx"]
+#: The boards before the previous one, with the date their data stands at.
+EARLIER_BOARDS = {
+    "earlier-boards/2026-06-08-board.xlsx": "2026-06-01",
+    "earlier-boards/2026-08-10-board.xlsx": "2026-08-03",
+}
 NOW = dt.date(2026, 11, 23)
 ACTIONS_HEADER_ROW = 3  # 0-based: the example plan has a title block of two rows and a gap
 
@@ -47,13 +52,10 @@ def fresh_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(
-    "committed", [*(WORKBOOKS / name for name in EXAMPLES), ROOT / "templates" / "blank-plan.xlsx"]
-)
-def test_committed_workbooks_are_what_the_script_writes(
-    fresh_examples: Path, committed: Path
-) -> None:
-    assert (fresh_examples / committed.name).read_bytes() == committed.read_bytes()
+@pytest.mark.parametrize("name", [*EXAMPLES, *EARLIER_BOARDS, "blank-plan.xlsx"])
+def test_committed_workbooks_are_what_the_script_writes(fresh_examples: Path, name: str) -> None:
+    committed = ROOT / "templates" / name if name == "blank-plan.xlsx" else WORKBOOKS / name
+    assert (fresh_examples / name).read_bytes() == committed.read_bytes()
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -167,6 +169,11 @@ def test_previous_plan_is_spotless_at_the_previous_board() -> None:
     assert validate(WORKBOOKS / "example-plan-previous.xlsx", "2026-09-28") == (0, [])
 
 
+@pytest.mark.parametrize(("name", "as_of"), sorted(EARLIER_BOARDS.items()))
+def test_earlier_boards_are_spotless_at_their_boards(name: str, as_of: str) -> None:
+    assert validate(WORKBOOKS / name, as_of) == (0, [])
+
+
 # missing-optional-column needs a workbook without an optional column, and sheet-left-out an
 # optional sheet without its key column (see README.md and tests/test_validate.py); the rules
 # for a workbook that cannot be checked at all need another workbook each
@@ -198,5 +205,6 @@ def test_problems_workbook_hits_every_rule_in_the_readme() -> None:
         *(rule.rule.id for rule in rules.row_rules),
         *(rule.rule.id for rule in rules.table_rules),
         *rules.reading,
+        *rules.coverage,
     }
     assert {rule for _, _, rule in found} == rule_ids - NOT_SHOWN

@@ -70,15 +70,15 @@ def test_four_monthly_boards_give_the_known_tables(
     assert board_rows(data) == expected_progress()
     assert rows_of(table_captioned(document, REDATED))[1:] == [
         ["QP-02", "Audit child protection plans", "Head of Child Protection", "3",
-         "30 September 2026", "31 December 2026", "Red"],
+         "30 September 2026\nto 31 December 2026", "Red"],
         ["WF-02", "Run the recruitment campaign", "HR Business Partner", "2",
-         "15 September 2026", "15 December 2026", "Green"],
+         "15 September 2026\nto 15 December 2026", "Green"],
     ]  # fmt: skip
     assert rows_of(table_captioned(document, OFF_TRACK))[1:] == [
         ["QP-03", "Hold permanence meetings", "Head of Children in Care", "4",
-         "24 August 2026", "30 November 2026 (this report)", "Amber"],
+         "24 August 2026\nto 30 November 2026 (this report)", "Amber"],
         ["QP-02", "Audit child protection plans", "Head of Child Protection", "3",
-         "28 September 2026", "30 November 2026 (this report)", "Red"],
+         "28 September 2026\nto 30 November 2026 (this report)", "Red"],
     ]  # fmt: skip
     assert rows_of(table_captioned(document, MEASURES)) == [
         ["Measure", "Target", "24 Aug\n2026", "28 Sep\n2026", "26 Oct\n2026", "30 Nov\n2026"],
@@ -243,7 +243,7 @@ def test_one_earlier_board_gives_the_changes_and_no_history(
 ) -> None:
     data, _ = report(tmp_path, rules, boards / "m-october.xlsx")
     titles = [text for _, text in headings(open_report(data))]
-    assert "4. Changes since the last report" in titles
+    assert any(title.endswith("Changes since the last report") for title in titles)
     assert not any("over time" in title or "slipping" in title for title in titles)
 
 

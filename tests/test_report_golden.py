@@ -21,6 +21,16 @@ AS_OF = dt.date(2026, 11, 23)
 CASES = {
     "example-plan": ("example-plan.xlsx", {"previous": WORKBOOKS / "example-plan-previous.xlsx"}),
     "example-with-problems": ("example-with-problems.xlsx", {"allow_errors": True}),
+    # Four boards: the two earlier boards' folder and the previous board, named twice over.
+    "example-plan-history": (
+        "example-plan.xlsx",
+        {
+            "previous": [
+                WORKBOOKS / "earlier-boards",
+                WORKBOOKS / "example-plan-previous.xlsx",
+            ]
+        },
+    ),
 }
 
 

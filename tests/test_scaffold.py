@@ -22,6 +22,7 @@ RULES = load_rules()
 SPEC_SHEETS = {
     "Actions": [*ACTION_HEADERS, "Lead email"],
     "Sections": ["Section", "Lead", "Commentary"],
+    "Recommendations": ["Ref", "Recommendation", "Source", "Lead"],  # issue 12
     "Report": ["Field", "Value"],
     "Measures": ["Measure", "Section", "Unit", "Target", "Previous", "Current", "Better",
                  "Commentary"],

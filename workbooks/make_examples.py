@@ -226,6 +226,15 @@ def write_plan(
     actions.auto_filter.ref = f"A{header_row}:{get_column_letter(len(ACTION_COLUMNS))}{last}"
 
     write_table(workbook.create_sheet("Sections"), ["Section", "Lead", "Commentary"], data.SECTIONS)
+    write_table(
+        workbook.create_sheet("Recommendations"),
+        ["Ref", "Recommendation", "Source", "Lead"],
+        [
+            (ref, text, *data.RECOMMENDATION_SOURCES[ref[:2]])
+            for ref, text in data.RECOMMENDATIONS.items()
+        ],
+    )
+    workbook["Recommendations"].column_dimensions["B"].width = 70
     write_table(workbook.create_sheet("Report"), ["Field", "Value"], report.items())
     workbook["Report"].column_dimensions["B"].width = 90
     measure_headers = [
@@ -253,11 +262,17 @@ def write_example_plan(path: Path) -> None:
     )
 
 
-def write_previous_plan(path: Path) -> None:
+def previous_rows() -> list[data.PlanRow]:
+    """The plan's rows as they stood at the previous board."""
     rows = [as_it_was(row) for row in data.ROWS if not row.added_since]
     # The removed action sat after LM-06 in the previous plan.
     position = next(i for i, row in enumerate(rows) if row.ref == "LM-08")
     rows.insert(position, data.REMOVED_SINCE)
+    return rows
+
+
+def write_previous_plan(path: Path) -> None:
+    rows = previous_rows()
     report = {**data.REPORT, **data.PREVIOUS_REPORT_DATES}
     measures = [
         (name, section, unit, target, *data.PREVIOUS_MEASURES_CURRENT[name], better, "")
@@ -266,6 +281,33 @@ def write_previous_plan(path: Path) -> None:
     write_plan(
         path, rows, "Children's Services Improvement Plan – September 2026", report, measures
     )
+
+
+def at_earlier_board(row: data.PlanRow, board: data.EarlierBoard) -> data.PlanRow:
+    """A row as it stood at an earlier board: completed only if done by the board's data
+    date, and on track (Green) otherwise unless the board's own changes say different."""
+    as_at = board.data_as_at
+    done = row.status == "Blue" and row.completed and data.D(row.completed) <= as_at
+    changed: dict[str, str] = {}
+    if not done:
+        changed = {"status": "Green", "completed": "", "update": "Work is on track."}
+    changed.update(board.changes.get(row.ref, {}))
+    updated = max(as_at - dt.timedelta(days=5), data.D(row.start) or as_at)
+    if done:
+        updated = max(updated, data.D(row.completed))
+    return dataclasses.replace(row, **changed, updated=min(updated, as_at).isoformat())
+
+
+def write_earlier_board(path: Path, board: data.EarlierBoard) -> None:
+    """The plan at a board before the previous one (see plan_data.EARLIER_BOARDS)."""
+    rows = [at_earlier_board(row, board) for row in previous_rows()]
+    report = {**data.REPORT, "Meeting date": board.meeting, "Next meeting date": board.next_meeting}
+    measures = [
+        (name, section, unit, target, *board.measures[name], better, "")
+        for name, section, unit, target, _, _, better, _ in data.MEASURES
+    ]
+    title = f"Children's Services Improvement Plan – {data.month_year(board.data_as_at)}"
+    write_plan(path, rows, title, report, measures)
 
 
 # The problem plan's columns: three headers under aliases (Owner, Target date, RAG) and a
@@ -306,9 +348,9 @@ def _problem(
     update: str = "On track.",
     updated: Any = PLAIN_UPDATED,
     notes: str = "",
+    recommendation: str = data.RECOMMENDATIONS["QP1"],
 ) -> list[Any]:
     """One Actions row with nothing wrong in it unless an argument says otherwise."""
-    recommendation = data.RECOMMENDATIONS["QP1"]
     return [
         ref,
         section,
@@ -345,7 +387,7 @@ PROBLEM_ROWS: list[list[Any]] = [
     _problem("PR-12", section="", due=None),  # row 16
     _problem("PR-13", action="", status=""),  # row 17
     # Row 18: Blue and last updated in March, which is not stale: it is done.
-    _problem("PR-14", status="Blue", update="Done.", updated=D("2026-03-02")),  # row 18
+    _problem("PR-14", status="Blue", update="Done.", updated=D("2026-03-02"), recommendation="WF2"),
     _problem(
         "PR-15",
         due=D("2026-12-31"),
@@ -354,8 +396,10 @@ PROBLEM_ROWS: list[list[Any]] = [
         update="",
         updated=D("2026-03-02"),
     ),  # row 19
-    _problem("PR-16", status="Blue", completed=D("2027-02-01"), update="Done."),  # row 20
-    _problem("PR-17", due=D("2026-06-30")),  # row 21
+    _problem(
+        "PR-16", status="Blue", completed=D("2027-02-01"), update="Done.", recommendation="WF2"
+    ),  # row 20
+    _problem("PR-17", due=D("2026-06-30"), recommendation="QP9"),  # row 21
     _problem("PR-18", section="Early Help", completed=D("2026-10-01")),  # row 22
     _problem("PR-03", section=WF, action="Agree a workforce plan."),  # row 23
 ]
@@ -381,6 +425,16 @@ def write_problems_workbook(path: Path) -> None:
         workbook.create_sheet("Sections"),
         ["Section", "Lead", "Commentary"],
         [(QP, "Assistant Director", ""), (WF, "Head of Workforce Development", "")],
+    )
+    # QP1 is answered by most actions (by its text), WF2 only by complete actions with no
+    # evidence of impact (by Ref), PW3 by none; an action names QP9, which is not listed.
+    write_table(
+        workbook.create_sheet("Recommendations"),
+        ["Ref", "Recommendation", "Source", "Lead"],
+        [
+            (ref, data.RECOMMENDATIONS[ref], *data.RECOMMENDATION_SOURCES[ref[:2]])
+            for ref in ("QP1", "WF2", "PW3")
+        ],
     )
     write_table(
         workbook.create_sheet("Report"),
@@ -421,6 +475,10 @@ def main(examples: Path = HERE, templates: Path = ROOT / "templates") -> None:
     write_example_plan(examples / "example-plan.xlsx")
     write_previous_plan(examples / "example-plan-previous.xlsx")
     write_problems_workbook(examples / "example-with-problems.xlsx")
+    earlier = examples / "earlier-boards"
+    earlier.mkdir(exist_ok=True)
+    for board in data.EARLIER_BOARDS:
+        write_earlier_board(earlier / board.file_name, board)
 
 
 if __name__ == "__main__":

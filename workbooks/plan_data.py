@@ -83,6 +83,27 @@ RECOMMENDATIONS = {
     "PW3": "Strengthen the offer to care leavers, including access to suitable accommodation.",
 }
 
+OFSTED = "Ofsted inspection of children's services (ILACS), March 2026"
+PEER_REVIEW = "LGA peer review of partnership working, January 2026"
+# The Recommendations sheet: where each recommendation came from and who leads on it.
+RECOMMENDATION_SOURCES = {
+    "QP": (OFSTED, "Assistant Director, Children's Social Care"),
+    "WF": (OFSTED, "Head of Workforce Development"),
+    "LM": (OFSTED, "Director of Children's Services"),
+    "QA": (OFSTED, "Head of Quality Assurance"),
+    "PW": (PEER_REVIEW, "Assistant Director, Partnerships and Commissioning"),
+}
+
+
+def D(text: str) -> dt.date:
+    """A date from ISO text."""
+    return dt.date.fromisoformat(text)
+
+
+def month_year(day: dt.date) -> str:
+    """ "June 2026"."""
+    return day.strftime("%B %Y")
+
 
 def d(text: str) -> dt.date | None:
     """A date from ISO text, or None for an empty string (keeps the table below readable)."""
@@ -294,4 +315,102 @@ DISTRIBUTION = [
     ("Detective Superintendent Claire Moss", "claire.moss@example.org", "Eastbridge Police"),
     ("Dr Rhys Powell", "rhys.powell@example.org", "Designated Doctor, Eastbridge and Sandmere ICB"),
     ("Priya Chandran", "priya.chandran@example.org", "Head of Improvement and Transformation"),
+]
+
+# --- Earlier boards (workbooks/earlier-boards/) ------------------------------------------------
+# The plan at the two boards before the previous one. Each starts from the plan as it stood
+# at the previous board; an action completed after a board's data date was still Green then,
+# and every action not complete then was on track (Green) unless the changes below say
+# otherwise. They tell the stories the history shows: WF-03 and LM-05 re-dated at two boards,
+# PW-03 Amber at all four boards, and QP-05, QP-07, QA-05, WF-03 and WF-11 Amber or Red at the
+# last three.
+
+
+@dataclass(frozen=True)
+class EarlierBoard:
+    """A board before the previous one: its date, the data date and what differed then."""
+
+    file_name: str
+    meeting: dt.date
+    data_as_at: dt.date
+    next_meeting: dt.date
+    changes: dict[str, dict[str, str]]  # Ref -> PlanRow fields as they were then
+    measures: dict[str, tuple[float, float | None]]  # measure -> (previous, current) then
+
+
+_JUNE_GREEN = {"status": "Green", "update": "Work has started and is on track."}
+EARLIER_BOARDS = [
+    EarlierBoard(
+        "2026-06-08-board.xlsx",
+        dt.date(2026, 6, 8),
+        dt.date(2026, 6, 1),
+        dt.date(2026, 8, 10),
+        {
+            "QP-05": _JUNE_GREEN,
+            "QP-07": _JUNE_GREEN,
+            "WF-03": {**_JUNE_GREEN, "revised": ""},
+            "WF-11": _JUNE_GREEN,
+            "LM-05": {"status": "Green", "due": "2026-09-30"},
+            "PW-03": {
+                "status": "Amber",
+                "update": "Scoping of the MASH review delayed by the police restructure.",
+            },
+        },
+        {
+            "% of assessments completed within 45 working days": (60, 62),
+            "% of child protection visits within 10 working days": (74, 75),
+            "% of re-referrals within 12 months": (26.4, 26.2),
+            "Average caseload per social worker (assessment teams)": (24.9, 24.6),
+            "Agency social workers as % of the workforce": (29, 29),
+            "% of audited cases graded good or better": (27, 29),
+            "% of initial child protection conferences within 15 working days": (80, 82),
+            "% of care leavers in education, employment or training": (49, 49),
+        },
+    ),
+    EarlierBoard(
+        "2026-08-10-board.xlsx",
+        dt.date(2026, 8, 10),
+        dt.date(2026, 8, 3),
+        dt.date(2026, 10, 5),
+        {
+            "QP-05": {
+                "status": "Amber",
+                "update": "Core groups within timescale: 74%. Two team manager posts are vacant.",
+            },
+            "QP-07": {
+                "status": "Amber",
+                "update": "Permanence meetings are not yet tracked; a tracker is being built.",
+            },
+            "WF-03": {
+                "status": "Amber",
+                "revised": "2026-11-30",
+                "update": "Campaign launch moved to September to align with the new pay offer.",
+            },
+            "WF-11": {
+                "status": "Amber",
+                "update": "Exit interviews held for 3 of 7 leavers; HR capacity is stretched.",
+            },
+            "PW-03": {
+                "status": "Amber",
+                "update": "Review under way; health staffing for the MASH not yet agreed.",
+            },
+            "QA-05": {
+                "status": "Amber",
+                "update": "Data cleanse paused while the data officer post is vacant.",
+            },
+        },
+        {
+            name: (june_current, october_previous)
+            for name, june_current, october_previous in (
+                ("% of assessments completed within 45 working days", 62, 64),
+                ("% of child protection visits within 10 working days", 75, 78),
+                ("% of re-referrals within 12 months", 26.2, 26.0),
+                ("Average caseload per social worker (assessment teams)", 24.6, 24.6),
+                ("Agency social workers as % of the workforce", 29, 28),
+                ("% of audited cases graded good or better", 29, 31),
+                ("% of initial child protection conferences within 15 working days", 82, 81),
+                ("% of care leavers in education, employment or training", 49, 50),
+            )
+        },
+    ),
 ]

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from generator.check.coverage import columns_needed, coverage_problems
 from generator.check.schema_classes import SchemaCheck
 from generator.common.matching import did_you_mean, fold, ref_key
 from generator.common.ukdates import uk_date
@@ -35,7 +36,7 @@ from generator.read.cells import (
 )
 from generator.read.workbook import Table, Workbook
 from generator.schema.derived import EFFECTIVE_DUE, effective_due
-from generator.schema.fields import ACTIONS, REPORT, report_field_kinds
+from generator.schema.fields import ACTIONS, RECOMMENDATIONS, REPORT, report_field_kinds
 from generator.schema.rules import AS_OF, RowRule, Rule, Rules
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -254,6 +255,8 @@ def validate(
     extras = extras or CellExtras()
     reporter = _Reporter(file_label)
     validated = Validated(findings=reporter.findings, sheets={})
+    # The coverage rules read Actions columns only when there is something to cover.
+    covering = columns_needed(rules) if RECOMMENDATIONS.sheet in workbook.tables else {}
     for name, table in workbook.tables.items():
         parsed = ParsedTable(table=table, values={})
         _parse_columns(parsed, rules)
@@ -262,12 +265,22 @@ def validate(
         _error_values(parsed, rules, reporter, extras)
         _reading_findings(parsed, rules, reporter)
         _column_checks(parsed, reporter)
-        _row_rules(parsed, rules, as_of, reporter)
+        _row_rules(parsed, rules, as_of, reporter, covering if name == ACTIONS.sheet else {})
         _table_rules(parsed, rules, workbook, reporter)
         if name == REPORT.sheet:  # Field/Value pairs: each Value read as its Field says
             validated.report = _report_values(parsed, rules, reporter)
         validated.sheets[name] = parsed
         validated.sheet_order.extend(sheet for sheet, *_ in table.sheet_rows())
+    # Coverage looks across sheets, so it comes once every sheet is parsed.
+    for problem in coverage_problems(validated.sheets, rules.key):
+        reporter.cell(
+            validated.sheets[problem.sheet],
+            rules.coverage[problem.rule],
+            problem.index,
+            problem.column,
+            problem.value,
+            actions=problem.actions,
+        )
     for sheet, missing in workbook.ignored.items():
         reporter.sheet(rules.reading["sheet-left-out"], sheet, value=sheet, column=missing)
         validated.sheet_order.append(sheet)
@@ -462,8 +475,15 @@ def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
                     reporter.cell(parsed, check.rule, index, name, table.raw[name][index])
 
 
-def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Reporter) -> None:
-    """The row rules for this sheet (rules.yaml says which sheet each is for)."""
+def _row_rules(
+    parsed: ParsedTable,
+    rules: Rules,
+    as_of: dt.date,
+    reporter: _Reporter,
+    also_needed: Mapping[str, list[str]],
+) -> None:
+    """The row rules for this sheet (rules.yaml says which sheet each is for); the
+    ``also_needed`` columns (other rules that read this sheet) are warned about if absent."""
     table = parsed.table
     row_rules = [row_rule for row_rule in rules.row_rules if row_rule.sheet == table.spec.name]
     table_rules = [rule for rule in rules.table_rules if rule.sheet == table.spec.name]
@@ -476,7 +496,7 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
         values[EFFECTIVE_DUE] = [
             effective_due(old, new)[0] for old, new in zip(values[due], revised, strict=True)
         ]
-    _skipped_rules_warning(parsed, rules, reporter)
+    _skipped_rules_warning(parsed, rules, reporter, also_needed)
     for row_rule in row_rules:
         if not row_rule.rule.enabled or not all(map(table.has, row_rule.columns)):
             continue
@@ -494,9 +514,15 @@ def _row_rules(parsed: ParsedTable, rules: Rules, as_of: dt.date, reporter: _Rep
             _report_row_rule(row_rule, index, parsed, as_of, reporter)
 
 
-def skipped_rules(table: Table, rules: Rules) -> dict[str, list[str]]:
-    """Each column the sheet lacks, and the enabled rules that cannot run without it."""
+def skipped_rules(
+    table: Table, rules: Rules, also_needed: Mapping[str, list[str]] | None = None
+) -> dict[str, list[str]]:
+    """Each column the sheet lacks, and the enabled rules that cannot run without it
+    (``also_needed``: other rules that read the sheet's columns, by column)."""
     skipped: dict[str, list[str]] = defaultdict(list)
+    for name, rule_ids in (also_needed or {}).items():
+        if not table.has(name):
+            skipped[name].extend(rule_ids)
     for row_rule in rules.row_rules:
         if row_rule.rule.enabled and row_rule.sheet == table.spec.name:
             for name in sorted(c for c in row_rule.columns if not table.has(c)):
@@ -511,9 +537,11 @@ def skipped_rules(table: Table, rules: Rules) -> dict[str, list[str]]:
     return {name: rule_ids for name, rule_ids in sorted(skipped.items()) if rule_ids}
 
 
-def _skipped_rules_warning(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
+def _skipped_rules_warning(
+    parsed: ParsedTable, rules: Rules, reporter: _Reporter, also_needed: Mapping[str, list[str]]
+) -> None:
     """One warning per missing optional column, naming the rules that could not run."""
-    for name, rule_ids in skipped_rules(parsed.table, rules).items():
+    for name, rule_ids in skipped_rules(parsed.table, rules, also_needed).items():
         reporter.cell(
             parsed,
             rules.reading["missing-optional-column"],

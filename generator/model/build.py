@@ -13,12 +13,21 @@ from typing import Any
 
 from generator.check.validate import ParsedRow, Validated
 from generator.common.matching import fold
-from generator.model.plan import Action, Measure, Plan, Recipient, ReportFields, Section
+from generator.model.plan import (
+    Action,
+    Measure,
+    Plan,
+    Recipient,
+    Recommendation,
+    ReportFields,
+    Section,
+)
 from generator.read.cells import raw_text
 from generator.schema.fields import (
     ACTIONS,
     DISTRIBUTION,
     MEASURES,
+    RECOMMENDATIONS,
     SECTIONS,
     Column,
 )
@@ -69,6 +78,11 @@ def build_plan(
         report=read_report_fields(validated),
         measures=[measure for measure in measures if measure.name],
         distribution=recipients,
+        recommendations=[
+            Recommendation(**_fields(row, RECOMMENDATIONS.columns()), row=row.row)
+            for row in validated.rows(RECOMMENDATIONS.sheet)
+            if row.values.get(RECOMMENDATIONS.text.name) or row.values.get(RECOMMENDATIONS.ref.name)
+        ],
     )
 
 

@@ -124,6 +124,20 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Recommendation:
+    """A row of the Recommendations sheet: what the inspectors or peer reviewers asked for.
+
+    Not the Report sheet's recommendations to the board (``ReportFields.recommendations``).
+    """
+
+    ref: str
+    text: str
+    source: str = ""
+    lead: str = ""
+    row: int = 0  # the row number in the workbook
+
+
+@dataclass(frozen=True)
 class Recipient:
     """A row of the Distribution sheet."""
 
@@ -142,6 +156,8 @@ class Plan:
     report: ReportFields = field(default_factory=ReportFields)
     measures: list[Measure] = field(default_factory=list)
     distribution: list[Recipient] = field(default_factory=list)
+    # The Recommendations sheet's rows; empty when the workbook has none.
+    recommendations: list[Recommendation] = field(default_factory=list)
     source_name: str = ""
     source_sha256: str = ""
 

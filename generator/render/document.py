@@ -19,6 +19,7 @@ from generator.render import (
     front,
     history_section,
     progress_summary,
+    recommendations_section,
 )
 from generator.render.changes_section import changes_since_last_report
 from generator.render.context import Context
@@ -77,6 +78,7 @@ def build_report(
         appendix.data_quality_note(ctx, errors, errors_letter)
     progress_summary.progress_summary(ctx, chart=chart)
     progress_summary.progress_by_section(ctx)
+    recommendations_section.progress_against_recommendations(ctx)
     if changes is not None:
         changes_since_last_report(ctx, changes)
     if history is not None:

@@ -123,23 +123,21 @@ def keeps_slipping(ctx: Context, history: History) -> None:
     else:
         ctx.paragraph(
             f"{plural(len(redated), 'action')} {word_for(len(redated), 'has', 'have')} been "
-            "re-dated at more than one board. The first due date is the one the action had at "
-            "the earliest board it appears in; most re-dated first."
+            "re-dated at more than one board, from the due date it had at the earliest board it "
+            "appears in to the one it has now; most re-dated first."
         )
         ctx.table(
             [
                 *_ACTION_COLUMNS,
                 Column("Times re-dated", 0, "center", minimum_cm=FIGURE_CM),
-                Column("First due date", 0, minimum_cm=DATE_CM),
-                Column("Latest due date", 0, minimum_cm=DATE_CM),
+                Column("Due date, first to latest", 0, minimum_cm=DATE_CM),
                 Column("Status", 0, "center", minimum_cm=STATUS_CM),
             ],
             (
                 [
                     *_action_cells(ctx, item.action),
                     f"{item.times:,}",
-                    uk_date(item.first_due),
-                    uk_date(item.latest_due),
+                    f"{uk_date(item.first_due)}\nto {uk_date(item.latest_due)}",
                     ctx.status(item.action.status),
                 ]
                 for item in redated
@@ -162,16 +160,14 @@ def keeps_slipping(ctx: Context, history: History) -> None:
         [
             *_ACTION_COLUMNS,
             Column("Boards in a row", 0, "center", minimum_cm=FIGURE_CM),
-            Column("From", 0, minimum_cm=DATE_CM),
-            Column("To", 0, minimum_cm=DATE_CM),
+            Column("Boards, first to last", 0, minimum_cm=DATE_CM),
             Column("Status now", 0, "center", minimum_cm=STATUS_CM),
         ],
         (
             [
                 *_action_cells(ctx, run.action),
                 f"{run.length:,}",
-                _board_text(ctx, run.first),
-                _board_text(ctx, run.last),
+                f"{_board_text(ctx, run.first)}\nto {_board_text(ctx, run.last)}",
                 ctx.status(run.action.status),
             ]
             for run in off_track
@@ -221,20 +217,16 @@ def measures_over_time(ctx: Context, history: History) -> None:
 
 def _measure_row(ctx: Context, item: MeasureHistory, chunk: Sequence[int]) -> list[Cell]:
     measure = item.measure
-
-    def text(column: str, value: str) -> str:
-        return ctx.clean(value)
-
-    unit = text("Unit", measure.unit).strip()
+    unit = ctx.clean(measure.unit).strip()
     # A short unit rides with every figure; a longer one is said once, with the name.
     inline = unit if unit == "%" else ""
-    name = text("Measure", measure.name)
+    name = ctx.clean(measure.name)
     if unit and not inline:
         name = f"{name} ({unit})"
     return [
         name,
-        text("Target", measure_value(measure.target, inline)),
-        *(text("Current", measure_value(item.values[index], inline)) for index in chunk),
+        ctx.clean(measure_value(measure.target, inline)),
+        *(ctx.clean(measure_value(item.values[index], inline)) for index in chunk),
     ]
 
 

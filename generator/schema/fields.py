@@ -93,6 +93,17 @@ class DistributionSheet(_Binding):
     role = Column("Role")
 
 
+class RecommendationsSheet(_Binding):
+    """What the inspectors or peer reviewers asked for; an action names one in the Actions
+    sheet's Recommendation column, by its Ref or by its text."""
+
+    sheet = "Recommendations"
+    ref = Column("Ref")
+    text = Column("Recommendation")
+    source = Column("Source")
+    lead = Column("Lead")
+
+
 class ReportSheet(_Binding):
     """Field/Value pairs; which Field names mean what is in rules.yaml (``report_fields``)."""
 
@@ -108,9 +119,17 @@ LEAD_EMAIL = Column("Lead email")
 SECTIONS = SectionsSheet()
 MEASURES = MeasuresSheet()
 DISTRIBUTION = DistributionSheet()
+RECOMMENDATIONS = RecommendationsSheet()
 REPORT = ReportSheet()
 #: Every sheet the plan reads, in the order a blank workbook lists them.
-BINDINGS: tuple[_Binding, ...] = (ACTIONS, SECTIONS, REPORT, MEASURES, DISTRIBUTION)
+BINDINGS: tuple[_Binding, ...] = (
+    ACTIONS,
+    SECTIONS,
+    RECOMMENDATIONS,
+    REPORT,
+    MEASURES,
+    DISTRIBUTION,
+)
 
 
 @dataclass(frozen=True)

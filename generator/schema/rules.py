@@ -29,6 +29,7 @@ from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.fields import (
     ACTIONS,
     BINDINGS,
+    RECOMMENDATIONS,
     report_field_kinds,
 )
 from generator.schema.linear_regex import (
@@ -163,7 +164,16 @@ META_SCHEMA: dict[str, Any] = {
         },
     },
     "reading": {"type": "list", "schema": {"type": "dict", "schema": dict(_RULE_BASE)}},
+    "coverage": {"type": "list", "schema": {"type": "dict", "schema": dict(_RULE_BASE)}},
 }
+
+#: Rules about the Recommendations sheet and the actions that answer it, raised by the code;
+#: rules.yaml sets their severity and words.
+COVERAGE_RULE_IDS = (
+    "recommendation-without-action",
+    "unknown-recommendation",
+    "recommendation-done-without-impact",
+)
 
 #: Rules about reading cells that the code raises; rules.yaml sets their severity and words.
 READING_RULE_IDS = (
@@ -285,6 +295,7 @@ class Rules:
     row_rules: list[RowRule] = field(default_factory=list)
     table_rules: list[TableRule] = field(default_factory=list)
     reading: dict[str, Rule] = field(default_factory=dict)
+    coverage: dict[str, Rule] = field(default_factory=dict)
     no_date_words: frozenset[str] = frozenset()
     #: ReportFields field -> the Report sheet's Field names that mean it.
     report_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -609,6 +620,11 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
             required=sheet.get("required", False),
             aliases=tuple(sheet.get("aliases", ())),
         )
+    if RECOMMENDATIONS.sheet not in sheets and source.resolve() != default_rules_path().resolve():
+        # Described after rules files were first written: an older copy gets the shipped one.
+        sheets[RECOMMENDATIONS.sheet] = load_rules(default_rules_path()).sheets[
+            RECOMMENDATIONS.sheet
+        ]
     _check_bindings(source, document, sheets)
 
     def rule_sheet(entry: Mapping[str, Any], path: tuple) -> str:
@@ -709,27 +725,39 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
                 f"{source}, {_where(document, path)}: a table rule needs unique or lookup"
             )
 
-    reading: dict[str, Rule] = {}
-    for index, entry in enumerate(plain.get("reading", [])):
-        path = ("reading", index)
-        if entry["id"] not in READING_RULE_IDS:
-            close = difflib.get_close_matches(entry["id"], READING_RULE_IDS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+    shipped = source.resolve() == default_rules_path().resolve()
+
+    def raised_by_code(
+        section: str, known: tuple[str, ...], later: tuple[str, ...]
+    ) -> dict[str, Rule]:
+        """A section of rules the code raises: each known id once, none left out; an older
+        rules file without one added ``later`` gets the shipped rule."""
+        found: dict[str, Rule] = {}
+        for index, entry in enumerate(plain.get(section, [])):
+            path = (section, index)
+            if entry["id"] not in known:
+                close = difflib.get_close_matches(entry["id"], known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise BadRulesFile(
+                    f"{source}, {_where(document, (*path, 'id'))}: "
+                    f"'{entry['id']}' is not a {section} rule boardpack knows{hint}"
+                )
+            found[entry["id"]] = register(_rule(entry), path)
+        if not shipped:
+            for rule_id in later:
+                if rule_id not in found:
+                    default = load_rules(default_rules_path())
+                    found[rule_id] = getattr(default, section)[rule_id]
+        missing = [rule_id for rule_id in known if rule_id not in found]
+        if missing:
             raise BadRulesFile(
-                f"{source}, {_where(document, (*path, 'id'))}: "
-                f"'{entry['id']}' is not a reading rule boardpack knows{hint}"
+                f"{source}, key {section}: missing {', '.join(missing)}; "
+                "switch a rule off with enabled: false rather than deleting it"
             )
-        reading[entry["id"]] = register(_rule(entry), path)
-    if source.resolve() != default_rules_path().resolve():
-        for rule_id in _LATER_READING_RULE_IDS:
-            if rule_id not in reading:
-                reading[rule_id] = load_rules(default_rules_path()).reading[rule_id]
-    missing = [rule_id for rule_id in READING_RULE_IDS if rule_id not in reading]
-    if missing:
-        raise BadRulesFile(
-            f"{source}, key reading: missing {', '.join(missing)}; "
-            "switch a rule off with enabled: false rather than deleting it"
-        )
+        return found
+
+    reading = raised_by_code("reading", READING_RULE_IDS, _LATER_READING_RULE_IDS)
+    coverage = raised_by_code("coverage", COVERAGE_RULE_IDS, COVERAGE_RULE_IDS)
 
     return Rules(
         key=StatusKey(statuses),
@@ -737,6 +765,7 @@ def _build(source: Path, document: Mapping[str, Any]) -> Rules:
         row_rules=row_rules,
         table_rules=table_rules,
         reading=reading,
+        coverage=coverage,
         no_date_words=frozenset(fold(word) for word in plain.get("no_date_words", [])),
         report_fields=_report_fields(source, document, plain.get("report_fields", {})),
     )
