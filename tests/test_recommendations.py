@@ -206,21 +206,40 @@ def test_rules_yaml_sets_severity_and_switches_rules_off(tmp_path: Path) -> None
     assert findings(path, load_rules(tmp_path / "off.yaml")) == []
 
 
-def test_a_coverage_rule_left_out_or_misspelt_is_refused_by_line(tmp_path: Path) -> None:
+def test_a_misspelt_coverage_rule_is_refused_by_line(tmp_path: Path) -> None:
     shipped = load_rules()
     assert shipped.path is not None
     text = shipped.path.read_text(encoding="utf-8")
     misspelt = text.replace("id: unknown-recommendation", "id: unknown-recomendation")
     (tmp_path / "misspelt.yaml").write_text(misspelt, encoding="utf-8")
-    with pytest.raises(BadRulesFile, match=r"'unknown-recomendation' is not a coverage rule "
+    with pytest.raises(BadRulesFile, match=r"line \d+, key coverage\.1\.id: "
+                                           r"'unknown-recomendation' is not a coverage rule "
                                            r"boardpack knows \(did you mean "
                                            r"'unknown-recommendation'\?\)"):  # fmt: skip
         load_rules(tmp_path / "misspelt.yaml")
-    start = text.index("  - id: recommendation-done-without-impact")
-    dropped = text[:start]
-    (tmp_path / "dropped.yaml").write_text(dropped, encoding="utf-8")
-    with pytest.raises(BadRulesFile, match="key coverage: missing recommendation-done-without"):
-        load_rules(tmp_path / "dropped.yaml")
+
+
+def test_a_rules_file_written_before_recommendations_gets_the_shipped_ones(
+    tmp_path: Path,
+) -> None:
+    """A team's rules.yaml from before the Recommendations sheet keeps working: it gets the
+    shipped sheet and coverage rules, and its workbook is checked by them."""
+    shipped = load_rules()
+    assert shipped.path is not None
+    text = shipped.path.read_text(encoding="utf-8")
+    sheet_start = text.index("  # What the inspectors or peer reviewers asked for.")
+    sheet_end = text.index("  Report:\n")
+    older = text[:sheet_start] + text[sheet_end:]
+    older = older[: older.index("# The recommendations and the actions that answer them")]
+    assert "Recommendations:" not in older and "coverage:" not in older
+    (tmp_path / "older.yaml").write_text(older, encoding="utf-8")
+    rules = load_rules(tmp_path / "older.yaml")
+    assert rules.coverage == shipped.coverage
+    assert rules.sheets["Recommendations"] == shipped.sheets["Recommendations"]
+    path = write_board(tmp_path / "plan.xlsx", 3, recommendations=True)
+    assert findings(path, rules) == [
+        ["Recommendations", "B5", "R4", "recommendation-without-action", "warning"]
+    ]
 
 
 @pytest.mark.parametrize(
