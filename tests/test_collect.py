@@ -450,3 +450,25 @@ def test_plans_laid_out_by_section_round_trip(layout: str, tmp_path: Path) -> No
     )
     for sheet, cell, _, new in where:
         assert openpyxl.load_workbook(tmp_path / "updated.xlsx")[sheet][cell].value == new
+
+
+def test_a_failed_write_leaves_the_earlier_updated_plan_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cycle import package
+
+    plan = write_cycle_plan(tmp_path / "plan.xlsx")
+    folder = tmp_path / "returned"
+    invoke(["chase", str(plan), "--out", str(folder), "--as-of", "2026-11-23"], 0)
+    edit_as_lead(folder / "Head-of-Service.xlsx", {("QP-02", "Progress update"): "Begun"})
+    output = tmp_path / "updated.xlsx"
+    output.write_bytes(b"last month's updated plan")
+
+    def disc_full(*args: Any, **kwargs: Any) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(package._SheetPart, "patched", disc_full)
+    result = collect(plan, folder, output, 2)
+    assert "No space left on device" in result.stderr and "nothing was changed" in result.stderr
+    assert output.read_bytes() == b"last month's updated plan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx", "returned", "updated.xlsx"]

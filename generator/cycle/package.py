@@ -28,13 +28,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
 from generator.common.a1 import column_letter, column_number
-from generator.common.atomic import atomic_path
+from generator.common.atomic import write_zip_atomically
 from generator.common.ooxml import copied_entry
 from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
@@ -224,7 +224,21 @@ class PlanPackage:
         values: Mapping[tuple[str, str], Any],
         changes: Sequence[ChangeRow],
     ) -> None:
-        """Write a copy with ``values`` ((sheet, A1) -> value) in place, and a Changes sheet."""
+        """Write a copy with ``values`` ((sheet, A1) -> value) in place, and a Changes sheet.
+
+        The copy is built whole before anything is placed: a failure on the way (a full
+        disc, a sheet that cannot be patched) leaves any earlier file at ``destination``
+        exactly as it was.
+        """
+        write_zip_atomically(destination, lambda buffer: self._save(buffer, values, changes))
+
+    def _save(
+        self,
+        buffer: IO[bytes],
+        values: Mapping[tuple[str, str], Any],
+        changes: Sequence[ChangeRow],
+    ) -> None:
+        """Write the changed copy of the package into ``buffer``."""
         styles = _Styles(self.styles_xml)
         by_sheet: dict[str, dict[str, Any]] = {}
         for (sheet, cell), value in values.items():
@@ -252,11 +266,7 @@ class PlanPackage:
             (info.date_time for info in self.infos if info.filename == self.workbook_part),
             (2026, 1, 1, 0, 0, 0),
         )
-        with (
-            atomic_path(destination) as temp,
-            zipfile.ZipFile(self.path) as source,
-            zipfile.ZipFile(temp, "w") as target,
-        ):
+        with zipfile.ZipFile(self.path) as source, zipfile.ZipFile(buffer, "w") as target:
             for info in self.infos:
                 data = new_parts.get(info.filename)
                 target.writestr(copied_entry(info), source.read(info) if data is None else data)
