@@ -127,6 +127,26 @@ def write_plain_xlsx(path: Path) -> Path:
     return path
 
 
+def write_plan_with_xml(
+    path: Path, *, rows: str = "", after: str = "", lead_error: bool = False
+) -> Path:
+    """The small plan with raw XML added: ``rows`` after its data, ``after`` after the sheet
+    data (a comment there is well-formed and holds anything); ``lead_error``: B1's Lead is
+    the error #REF!, which validate must still find."""
+    data = _data_rows()
+    if lead_error:
+        data = data.replace(
+            '<c r="D4" t="inlineStr"><is><t>Head of Service</t></is></c>',
+            '<c r="D4" t="e"><v>#REF!</v></c>',
+        )
+    _write_package(
+        path,
+        _XML_DECLARATION + f'<worksheet xmlns="{_MAIN}"><sheetData>{data}{rows}</sheetData>'
+        f"{after}</worksheet>",
+    )
+    return path
+
+
 def write_lying_dimension(path: Path) -> Path:
     """A few rows of data under a ``<dimension>`` that claims the whole grid, A1:XFD1048576."""
     _write_package(path, _worksheet(_data_rows(), dimension="A1:XFD1048576"))

@@ -765,7 +765,9 @@ class _SheetExtent:
     # reference at row 400,000 or more (where 26 columns already pass the default limit).
     _WIDE_REFERENCE = re.compile(rb' r="([A-Z]{2,3})([0-9]+)"')
     _DEEP_REFERENCE = re.compile(rb' r="([A-Z]?)((?:[4-9][0-9]{5}|[0-9]{7,}))"')
-    _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*? r="([A-Z]{1,3})([0-9]+)"[^>]*?(/?)>')
+    # "[^<>]": a start tag ends before the next "<", so each "<c" is scanned only as far as
+    # that, and a hostile run of "<c" with no ">" costs linear time, not quadratic.
+    _VALUED_CELL = re.compile(rb'<(?:\w+:)?c\b[^<>]*? r="([A-Z]{1,3})([0-9]+)"[^<>]*?(/?)>')
 
     def __init__(self, values_only: bool = False) -> None:
         self._values_only = values_only

@@ -24,7 +24,6 @@ from generator.common.a1 import column_number
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(rb"<(?:\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _STYLE = re.compile(rb'\bs="([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
@@ -47,33 +46,64 @@ def _cells_containing(
     The search starts from the marker, which is rare (formulas, error cells, coloured
     cells), and works outwards to its cell, so a sheet of plain values costs one scan of
     the marker in C and nothing per cell.
+
+    Every byte is looked at a bounded number of times whatever the XML, because a hostile
+    sheet can hold markers by the thousand outside any cell or in cells never closed: the
+    search back for a cell's start covers only what the previous marker did not, a start tag
+    ends before the next ``<``, a cell's end is sought only up to the next cell's start, and
+    a cell already answered (or found not to be one) is not examined again.
     """
     prefixed = b":c " in xml  # cells written as <x:c ...>, which a few programs do
-    done = 0
-    for hit in marker.finditer(xml):
-        if hit.start() < done:
-            continue  # a second marker in a cell already given
-        start = xml.rfind(b"<c ", 0, hit.start())
+    done = 0  # the end of the last cell given: markers before it were inside it
+    searched = 0  # cell starts before here are known: ``start`` is the last of them
+    start = examined = -1
+    position = 0
+    while (hit := marker.search(xml, position)) is not None:
+        at = hit.start()
+        position = max(hit.end(), at + 1)
+        # A marker can begin on the space of "<c ", so the search runs one byte past it.
+        found = xml.rfind(b"<c ", searched, at + 1)
         if prefixed:
-            colon = xml.rfind(b":c ", 0, hit.start())
-            if colon > start:
-                start = xml.rfind(b"<", 0, colon)
-        if start < 0 or not _CELL_START.match(xml, start):
-            continue
-        tag_end = xml.find(b">", start)
-        if tag_end < 0 or (in_tag and hit.start() > tag_end):
-            continue
-        attrs = xml[start:tag_end]
-        if attrs.endswith(b"/"):
-            body, done = b"", tag_end
-        else:
-            close = _CELL_END.search(xml, tag_end)
-            if close is None or close.start() < hit.start():
-                continue
-            body, done = xml[tag_end + 1 : close.start()], close.end()
-        ref = _REF.search(attrs)
-        if ref:
-            yield (int(ref[2]) - 1, column_number(ref[1]) - 1), attrs, body
+            colon = xml.rfind(b":c ", searched, at + 1)
+            if colon > found:
+                found = xml.rfind(b"<", max(searched, colon - _MAX_PREFIX), colon)
+        searched = max(searched, at - 2)
+        if found >= 0:
+            start = found
+        if start < done or start == examined:
+            continue  # no cell open here, or this cell was already found wanting
+        examined = start
+        cell = _cell_at(xml, start, at, in_tag=in_tag)
+        if cell is not None:
+            attrs, body, done = cell
+            position = max(position, done)  # further markers in this cell are skipped in C
+            ref = _REF.search(attrs)
+            if ref:
+                yield (int(ref[2]) - 1, column_number(ref[1]) - 1), attrs, body
+
+
+#: The longest namespace prefix looked for before ``:c`` (``x`` in practice).
+_MAX_PREFIX = 32
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\s[^<>]*>")
+
+
+def _cell_at(xml: bytes, start: int, at: int, *, in_tag: bool) -> tuple[bytes, bytes, int] | None:
+    """(attributes, content, end) of the cell whose start tag begins at ``start``, if the
+    marker at ``at`` is inside it (inside its start tag, with ``in_tag``)."""
+    tag = _CELL_TAG.match(xml, start)  # attributes never hold "<", so this stops at the next
+    if tag is None:
+        return None
+    tag_end = tag.end() - 1
+    if in_tag and at > tag_end:
+        return None
+    attrs = xml[start:tag_end]
+    if attrs.endswith(b"/"):
+        return (attrs, b"", tag_end) if at < tag_end else None
+    following = _CELL_START.search(xml, tag_end)  # cells do not nest: the end comes first
+    close = _CELL_END.search(xml, tag_end, following.start() if following else len(xml))
+    if close is None or close.start() < at:
+        return None
+    return attrs, xml[tag_end + 1 : close.start()], close.end()
 
 
 def _may_have_formulas(xml: bytes) -> bool:
