@@ -3,6 +3,8 @@ as a person would say them, and a small trend chart when there are previous figu
 
 from __future__ import annotations
 
+import struct
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +14,7 @@ from conftest import action_row, write_plan
 
 from generator.cli import main
 from generator.render.figures import excel_number, measure_figure
+from generator.render.measures_chart import MOST_PANELS
 from tests.report_reading import open_report, rows_of, table_captioned, text_dump
 
 AS_OF = "2026-11-23"
@@ -128,3 +131,29 @@ def test_no_trend_chart_without_previous_figures(tmp_path: Path) -> None:
     output = tmp_path / "report.docx"
     CliRunner().invoke(main, ["report", str(plan), "-o", str(output), "--as-of", AS_OF])
     assert "Small charts of each measure" not in text_dump(open_report(output.read_bytes()))
+
+
+def test_hundreds_of_measures_chart_the_first_sixteen_and_say_so(tmp_path: Path) -> None:
+    # Uncapped, 300 measures would be 75 rows of panels: a picture metres long.
+    rows: list[tuple[list[object], str | None]] = [
+        ([f"Measure {n:03}", "", "", 10, n, n + 1], None) for n in range(1, 301)
+    ]
+    plan = plan_with_measures(tmp_path / "plan.xlsx", rows)
+    output = tmp_path / "report.docx"
+    result = CliRunner().invoke(main, ["report", str(plan), "-o", str(output), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    document = open_report(output.read_bytes())
+    dump = text_dump(document)
+    alt = dump.split("[picture] Small charts")[1].split("\n")[0]
+    assert f"The first {MOST_PANELS} of 300 measures are drawn." in alt
+    assert "Measure 016: 16 to 17" in alt and "Measure 017" not in alt
+    assert (
+        f"Measures: previous to current, against target (the first {MOST_PANELS} of 300; "
+        "the table lists them all)" in dump
+    )
+    table = table_captioned(document, "Performance measures")
+    assert len(rows_of(table)) == 301  # the table keeps every measure
+    with zipfile.ZipFile(output) as archive:
+        pngs = [archive.read(n) for n in archive.namelist() if n.endswith(".png")]
+    heights = [struct.unpack(">II", png[16:24])[1] for png in pngs]
+    assert max(heights) < 2000, heights  # four rows of panels, not seventy-five

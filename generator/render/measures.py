@@ -11,7 +11,13 @@ from docx.shared import Cm
 from generator.model.plan import Measure
 from generator.render.context import Context
 from generator.render.figures import measure_figure
-from generator.render.measures_chart import charted, measures_chart_alt_text, measures_chart_png
+from generator.render.measures_chart import (
+    MOST_PANELS,
+    chartable,
+    measures_chart_alt_text,
+    measures_chart_png,
+    measures_chart_title,
+)
 from generator.render.tables import FIGURE_CM, TEXT_CM, Band, Cell, Column, Styled
 from generator.schema.fields import MEASURES
 
@@ -92,13 +98,14 @@ def trend_chart(ctx: Context) -> None:
         )
         for measure in ctx.plan.measures
     ]
-    shown = charted(cleaned)
+    drawable = chartable(cleaned)
+    shown = drawable[:MOST_PANELS]
     if not shown:
         return
     paragraph = ctx.paragraph()
     paragraph.paragraph_format.keep_with_next = True
     shape = paragraph.add_run().add_picture(io.BytesIO(measures_chart_png(shown)), width=Cm(15.5))
     doc_pr = shape._inline.docPr
-    doc_pr.set("descr", measures_chart_alt_text(shown))
+    doc_pr.set("descr", measures_chart_alt_text(shown, len(drawable)))
     doc_pr.set("title", "Measures: previous to current, against target")
-    ctx.figure_caption("Measures: previous to current, against target")
+    ctx.figure_caption(measures_chart_title(len(shown), len(drawable)))

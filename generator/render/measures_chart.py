@@ -15,17 +15,27 @@ from generator.model.plan import Measure
 from generator.render.chart_style import chart_style, new_figure, png_bytes
 from generator.render.figures import measure_figure
 
-#: More panels than this would be too small to read: the first ones are drawn, all are tabled.
+#: More panels than this would be too small to read (and a workbook of thousands of measures
+#: would draw a picture metres long): the first ones are drawn, the caption says how many of
+#: how many, and the table lists them all.
 MOST_PANELS = 16
 _COLUMNS = 4
 _PANEL_HEIGHT = 1.55
 
 
-def charted(measures: Sequence[Measure]) -> list[Measure]:
+def chartable(measures: Sequence[Measure]) -> list[Measure]:
     """The measures a trend can be drawn for: numeric previous and current figures."""
     return [
         measure for measure in measures if _number(measure.previous) and _number(measure.current)
-    ][:MOST_PANELS]
+    ]
+
+
+def measures_chart_title(shown: int, chartable_count: int) -> str:
+    """The chart's caption, saying when only the first measures are drawn."""
+    title = "Measures: previous to current, against target"
+    if chartable_count <= shown:
+        return title
+    return f"{title} (the first {shown} of {chartable_count:,}; the table lists them all)"
 
 
 def _number(value: object) -> bool:
@@ -89,9 +99,12 @@ def measures_chart_png(measures: Sequence[Measure]) -> bytes:
         return png_bytes(figure)
 
 
-def measures_chart_alt_text(measures: Sequence[Measure]) -> str:
-    """The chart in words: each measure's previous, current and target figures."""
+def measures_chart_alt_text(measures: Sequence[Measure], chartable_count: int = 0) -> str:
+    """The chart in words: each measure's previous, current and target figures (and, when
+    ``chartable_count`` is more than are drawn, that only the first are)."""
     parts = ["Small charts of each measure, previous to current, against its target."]
+    if chartable_count > len(measures):
+        parts.append(f"The first {len(measures)} of {chartable_count:,} measures are drawn.")
     for measure in measures:
         codes = measure.formats
         target = (
