@@ -16,6 +16,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
 from lxml import etree
 
 from generator.cli import main
@@ -26,6 +27,7 @@ from generator.render.house import open_template
 PLAN = Path(__file__).resolve().parent.parent / "workbooks" / "example-plan.xlsx"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def blank_template(*, header: str = "Borsetshire County Council") -> dict[str, bytes]:
@@ -178,6 +180,51 @@ def test_a_template_style_id_cannot_break_or_inject_markup(tmp_path: Path, style
     styles = {p.get(f"{w}val") for p in tree.iter(f"{w}pStyle") if p.getparent().getparent()
               .getparent().tag == f"{w}tc"}  # fmt: skip
     assert styles == {style_id}  # the table paragraphs are in the template's own style
+
+
+def _table_text_based_on(based_on: str, style_id: str = "TableText") -> docx.document.Document:
+    document = docx.Document()
+    style = document.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.set(f"{W_NS}styleId", style_id)
+    link = OxmlElement("w:basedOn")
+    link.set(f"{W_NS}val", based_on)
+    style.element.insert(1, link)
+    return document
+
+
+def test_style_ids_with_quotes_in_a_chain_of_styles_are_looked_up_safely(tmp_path: Path) -> None:
+    # python-docx puts a base style's id into an XPath between double quotes: XPathEvalError.
+    document = _table_text_based_on("q'\"q", style_id="T'\"T")
+    document.save(str(path := tmp_path / "quoted.docx"))
+    code, output, _ = report_with(path, tmp_path)
+    assert code == 0, output
+
+
+def test_styles_based_on_each_other_in_a_ring_do_not_hang_the_report(
+    run_cli, tmp_path: Path
+) -> None:
+    # Table Text based on itself, with no size anywhere: the search for its size never ended.
+    _table_text_based_on("TableText").save(str(path := tmp_path / "ring.docx"))
+    output = tmp_path / "report.docx"
+    result = run_cli("report", str(PLAN), "-o", str(output), "--template", str(path),
+                     "--as-of", "2026-11-23", timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert output.exists()
+
+
+def test_a_heading_numbered_by_a_list_id_with_a_quote_is_not_a_bug(tmp_path: Path) -> None:
+    # The list id went into an ElementPath between single quotes: SyntaxError, "This is a bug".
+    document = docx.Document()
+    properties = document.styles["Heading 1"].element.get_or_add_pPr()
+    numbering = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", "0"), ("w:numId", "1'x")):
+        child = OxmlElement(tag)
+        child.set(f"{W_NS}val", value)
+        numbering.append(child)
+    properties.insert(0, numbering)
+    document.save(str(path := tmp_path / "numbered.docx"))
+    code, output, _ = report_with(path, tmp_path)
+    assert code == 0, output
 
 
 # --- Links out are dropped; active content is refused ----------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -285,8 +286,7 @@ class House:
     def _numbers_itself(self, style: ParagraphStyle) -> bool:
         """Whether a heading style carries list numbering (its own or from its base style),
         in which case the report must not type numbers of its own ("1 1. Summary")."""
-        seen: ParagraphStyle | None = style
-        while seen is not None:
+        for seen in self._lineage(style):
             numbering = seen.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
             if numbering is not None and numbering.find(qn("w:numId")) is not None:
                 number = numbering.find(qn("w:numId")).get(qn("w:val"), "0")
@@ -294,15 +294,35 @@ class House:
                 return self._shows_a_number(
                     number, level.get(qn("w:val"), "0") if level is not None else "0"
                 )
-            base = seen.base_style
-            seen = base if isinstance(base, ParagraphStyle) else None
         return False
+
+    def _lineage(self, style: ParagraphStyle) -> Iterator[ParagraphStyle]:
+        """``style`` and the paragraph styles it is based on, nearest first.
+
+        Looked up by comparing ids, not with python-docx's ``base_style``, which puts the id
+        into an XPath between double quotes (a template's id with a quote in it raised
+        XPathEvalError); and each style is given once, so a template whose styles are based
+        on each other in a ring cannot loop.
+        """
+        by_id = {
+            found.style_id: found
+            for found in self.document.styles
+            if isinstance(found, ParagraphStyle)
+        }
+        seen: set[str] = set()
+        current: ParagraphStyle | None = style
+        while current is not None and current.style_id not in seen:
+            seen.add(current.style_id)
+            yield current
+            based_on = current.element.find(qn("w:basedOn"))
+            base_id = based_on.get(qn("w:val")) if based_on is not None else None
+            current = by_id.get(base_id) if base_id is not None else None
 
     def _shows_a_number(self, number: str, level: str) -> bool:
         """Whether list ``number`` prints something at ``level``: LibreOffice gives every
         heading an outline list whose levels print nothing (numFmt "none", empty text)."""
-        if number == "0":
-            return False
+        if number == "0" or not (_decimal(number) and _decimal(level)):
+            return False  # ids go into the paths below: a template's "1'" must not break them
         try:  # looked up, not python-docx's numbering_part, which would add an empty one
             part = self.document.part.part_related_by(RT.NUMBERING)
         except KeyError:
@@ -316,7 +336,9 @@ class House:
         definition = num.find(f"{qn('w:lvlOverride')}[@{qn('w:ilvl')}='{level}']/{qn('w:lvl')}")
         if definition is None:
             abstract = num.find(qn("w:abstractNumId"))
-            wanted = abstract.get(qn("w:val")) if abstract is not None else None
+            wanted = abstract.get(qn("w:val"), "") if abstract is not None else ""
+            if not _decimal(wanted):
+                return False
             definition = numbering.find(
                 f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{wanted}']"
                 f"/{qn('w:lvl')}[@{qn('w:ilvl')}='{level}']"
@@ -331,12 +353,9 @@ class House:
     def _size_pt(self, style: ParagraphStyle) -> float:
         """The style's font size in points, from it, the styles it is based on, or the
         document defaults (Word's own 10 pt when nothing says)."""
-        seen: ParagraphStyle | None = style
-        while seen is not None:
+        for seen in self._lineage(style):
             if seen.font.size is not None:
                 return seen.font.size.pt
-            base = seen.base_style
-            seen = base if isinstance(base, ParagraphStyle) else None
         defaults = self.document.styles.element.find(
             f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:sz')}"
         )
@@ -384,6 +403,11 @@ class House:
         style = self.document.styles.add_style("Table Grid", WD_STYLE_TYPE.TABLE)
         style.element.append(parse_xml(_TABLE_GRID_PROPERTIES))
         return style
+
+
+def _decimal(text: str) -> bool:
+    """Whether ``text`` is a number as OOXML writes ids and levels: ASCII digits only."""
+    return text.isascii() and text.isdigit()
 
 
 def _attribute(text: str) -> str:
