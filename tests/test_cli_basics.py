@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import ROOT
 from ruamel.yaml import YAML
 
-from generator import __version__
 from generator.cli import main
+from generator.version import __version__
 
 COMMANDS = sorted(main.commands)
 
