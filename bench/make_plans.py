@@ -172,6 +172,7 @@ def make_plan(
     noisy: bool = False,
     leads: int = 0,
     sections: int = 0,
+    meeting: dt.date = dt.date(2026, 11, 30),
 ) -> Path:
     """Write a valid plan of ``n_actions`` actions to ``path`` and return the path.
 
@@ -179,6 +180,7 @@ def make_plan(
     ``leads``: that many leads in turn, each on the Distribution sheet (for chase).
     ``sections``: that many distinct sections in turn, each on the Sections sheet with its
     lead and commentary (the usual five when 0).
+    ``meeting``: the Report sheet's Meeting date (earlier boards of a history differ by it).
     """
     rng = random.Random(seed)
     named = lead_names(leads) if leads else None
@@ -199,7 +201,7 @@ def make_plan(
     for field, value in [
         ("Organisation", "Eastbridge Borough Council"),
         ("Meeting", "Children's Improvement Board"),
-        ("Meeting date", dt.date(2026, 11, 30)),
+        ("Meeting date", meeting),
         ("Title", f"Improvement Plan Progress Update ({n_actions:,} actions)"),
         ("Report of", "Director of Children's Services"),
         ("Author", "Priya Chandran, Head of Improvement and Transformation"),
@@ -243,6 +245,12 @@ def main() -> None:
     parser.add_argument(
         "--sections", type=int, default=0, help="that many distinct sections (default 5)"
     )
+    parser.add_argument(
+        "--meeting",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 11, 30),
+        help="the Report sheet's Meeting date, YYYY-MM-DD (default 2026-11-30)",
+    )
     arguments = parser.parse_args()
     make_plan(
         arguments.output,
@@ -251,6 +259,7 @@ def main() -> None:
         noisy=arguments.noisy,
         leads=arguments.leads,
         sections=arguments.sections,
+        meeting=arguments.meeting,
     )
 
 

@@ -43,3 +43,31 @@ def test_cycle_bench_runs_chase_and_collect_beside_both_floors(tmp_path: Path) -
         assert re.search(re.escape(name) + figures, done.stdout), done.stdout
     assert "4 returned workbooks" in done.stdout and "FAILED" not in done.stdout
     assert re.search(r"(PASS|MISS)  collect of 4 returned files under 5 s", done.stdout)
+
+
+def test_history_bench_runs_the_report_with_earlier_boards_beside_it_alone(
+    tmp_path: Path,
+) -> None:
+    command = [sys.executable, "bench/history.py", "--actions", "60", "--boards", "3"]
+    done = subprocess.run(
+        [*command, "--repeat", "1", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = r"\s+\d+\.\d{3}\s+\d+\s+\d+\.\d\d"  # seconds, peak MB, × calamine
+    for name in (
+        "floor: python-calamine",
+        "floor: python-calamine, 3 earlier boards",
+        "boardpack report",
+        "report --previous FOLDER",
+        "report --previous git:N",
+    ):
+        assert re.search(re.escape(name) + figures, done.stdout), done.stdout
+    assert "FAILED" not in done.stdout
+    extra = r"[+-]\d+\.\d{3} s, \d+\.\d{3} s a board, -?\d+\.\d\d× the floor of reading them"
+    assert re.search(r"report --previous FOLDER\s+" + extra, done.stdout), done.stdout
+    assert re.search(r"(PASS|MISS)  report --previous FOLDER: 3 earlier boards", done.stdout)
+    # One plan a month before the board of 30 November 2026, each with its Meeting date.
+    assert len(list(tmp_path.glob("plan-60-seed*-meeting2026-*.xlsx"))) == 3
