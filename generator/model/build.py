@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from generator.check.validate import ParsedRow, Validated
@@ -86,21 +87,30 @@ def build_plan(
     )
 
 
-def _fields(row: ParsedRow, columns: Iterable[tuple[str, Column]]) -> dict[str, Any]:
+def _fields(row: ParsedRow, columns: tuple[tuple[str, Column], ...]) -> dict[str, Any]:
     """The plan's fields from a parsed row, by the binding: dates, statuses, numbers, text."""
     values = row.values
-    fields: dict[str, Any] = {}
-    for attr, column in columns:
-        value = values.get(column.name)
-        if column.type == "date":
-            fields[attr] = _date(value)
-        elif column.type == "status":
-            fields[attr] = value if isinstance(value, str) else None
-        elif column.type == "number":
-            fields[attr] = value
-        else:
-            fields[attr] = _text(value)
-    return fields
+    return {attr: convert(values.get(name)) for attr, name, convert in _converters(columns)}
+
+
+def _status(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> Any:
+    return value
+
+
+_CONVERT = {"date": _date, "status": _status, "number": _number}
+
+
+@cache
+def _converters(
+    columns: tuple[tuple[str, Column], ...],
+) -> tuple[tuple[str, str, Callable[[Any], Any]], ...]:
+    # Chosen once per sheet rather than once per cell: a report with a dozen earlier boards
+    # builds tens of thousands of rows.
+    return tuple((attr, column.name, _CONVERT.get(column.type, _text)) for attr, column in columns)
 
 
 def _unique_sections(sections: Iterable[Section]) -> list[Section]:

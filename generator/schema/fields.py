@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,14 +36,25 @@ class _Binding:
 
     sheet: str
 
-    def columns(self) -> Iterator[tuple[str, Column]]:
+    def columns(self) -> tuple[tuple[str, Column], ...]:
         """(plan field, column) for every bound column, in declaration order."""
-        for name, value in vars(type(self)).items():
-            if isinstance(value, Column):
-                yield name, value
+        binding = type(self)
+        found = _BOUND.get(binding)
+        if found is None:
+            # Worked out once per sheet: the plan asks for every row it builds, and a report
+            # with a dozen earlier boards builds tens of thousands of rows.
+            items = vars(binding).items()
+            found = _BOUND[binding] = tuple(
+                (name, value) for name, value in items if isinstance(value, Column)
+            )
+        return found
 
     def column_names(self) -> list[str]:
         return [column.name for _, column in self.columns()]
+
+
+#: Each binding's columns, worked out on first use (see _Binding.columns).
+_BOUND: dict[type[_Binding], tuple[tuple[str, Column], ...]] = {}
 
 
 class ActionsSheet(_Binding):
