@@ -53,6 +53,15 @@ def test_portrait_tables_fill_the_text_width_of_the_template(report: Document) -
         assert full - len(columns) <= sum(columns) <= full
 
 
+def test_appendix_tables_fill_the_landscape_width(report: Document) -> None:
+    """The appendix's pages are turned: its tables are as wide as the landscape text, not
+    the portrait width worked out for the tables before it."""
+    landscape, portrait = text_width(report, len(report.sections) - 1), text_width(report)
+    assert landscape > portrait
+    columns = widths(table_captioned(report, "Actions in the section Quality of Practice"))
+    assert landscape - len(columns) <= sum(columns) <= landscape
+
+
 def test_dates_refs_and_statuses_get_room_for_one_line(report: Document) -> None:
     table = table_captioned(report, "Overdue actions: Quality of Practice")
     header = rows_of(table)[0]

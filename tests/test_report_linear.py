@@ -25,8 +25,9 @@ from report_plans import AS_OF, seed_004_plan
 
 from generator.model.plan import Plan, Section
 from generator.render import build_report
-from generator.render.context import Context, _shows_text
+from generator.render.context import Context, _keep_with_next, _shows_text
 from generator.render.house import House
+from generator.render.tables import Column, table_xml
 
 #: The element methods that look at a body's (or the document's) children.
 _SEARCHES = ("find", "findall", "iterfind", "xpath", "iter", "iterchildren", "__iter__")
@@ -148,3 +149,46 @@ def _paragraph(inner: str) -> Any:
 def test_whether_a_paragraph_shows_text_is_judged_as_python_docx_judges_it(inner: str) -> None:
     element = _paragraph(inner)
     assert _shows_text(element) == bool(Paragraph(element, cast(Any, None)).text.strip())
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "",
+        "<w:pPr/>",
+        '<w:pPr><w:pStyle w:val="Heading2"/></w:pPr>',
+        '<w:pPr><w:keepNext w:val="0"/><w:jc w:val="center"/></w:pPr>',
+        "<w:pPr><w:keepNext/></w:pPr>",
+        '<w:pPr><w:pStyle w:val="Normal"/><w:ind w:left="709"/><w:rPr><w:b/></w:rPr></w:pPr>',
+        # Out of schema order, as a template may have it: python-docx looks for keepLines
+        # first, then the rest in order, and goes before the first it finds.
+        '<w:pPr><w:jc w:val="left"/><w:keepLines/><w:pStyle w:val="Normal"/></w:pPr>',
+        '<w:pPr><w:rPr><w:i/></w:rPr><w:spacing w:after="0"/></w:pPr><w:r><w:t>x</w:t></w:r>',
+    ],
+)
+def test_keeping_with_the_next_writes_what_python_docx_writes(inner: str) -> None:
+    ours, theirs = _paragraph(inner), _paragraph(inner)
+    _keep_with_next(ours)
+    Paragraph(theirs, cast(Any, None)).paragraph_format.keep_with_next = True
+    assert etree.tostring(ours) == etree.tostring(theirs)
+
+
+def test_tables_of_one_kind_share_their_header_and_differ_in_caption_and_rows() -> None:
+    """The tables of 10,000 sections hold one header between them, not one each."""
+    columns = [Column("Ref", 0, minimum_cm=1.4), Column("Action", 1.0, minimum_cm=2.7)]
+
+    def table(rows: list[list[str]], caption: str, width: int = 9000) -> list[str]:
+        return table_xml(
+            list(columns),
+            rows,
+            width_twips=width,
+            paragraph_style="TableText",
+            table_style="TableGrid",
+            caption=caption,
+        )
+
+    first, second = table([["QP-01", "Audit"]], "One"), table([["WF-02", "Train"]], "Two")
+    assert first[0] is second[0] and first[2] is second[2]  # up to and after the caption
+    assert first[1] != second[1] and first[3] != second[3]
+    wider = table([["QP-01", "Audit"]], "One", width=12000)
+    assert wider[0] != first[0] and wider[2] != first[2]  # another kind: its own widths

@@ -43,6 +43,20 @@ _W_NSMAP = {"w": nsmap["w"]}
 _PLACEHOLDER = f"{{{PLACEHOLDER_NS}}}table"
 _XML_SPACE = qn("xml:space")
 _BREAKS = re.compile(r"([\t\r\n])")
+_PAGE_SIZE, _PAGE_MARGINS = qn("w:pgSz"), qn("w:pgMar")
+_WIDTH, _LEFT, _RIGHT = qn("w:w"), qn("w:left"), qn("w:right")
+#: What follows w:keepNext among a paragraph's properties: CT_PPr's sequence in ECMA-376
+#: Part 1, 17.3.1.26, as python-docx's CT_PPr lists it (and looks for it, in this order).
+_AFTER_KEEP_NEXT = tuple(
+    qn(f"w:{tag}")
+    for tag in (  # noqa: SIM905 (a list literal of 34 names would take 34 lines)
+        "keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+        "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+        "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing "
+        "mirrorIndents suppressOverlap jc textDirection textAlignment textboxTightWrap "
+        "outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ).split()
+)
 
 
 @dataclass
@@ -70,6 +84,8 @@ class Context:
     _figures: int = 0
     # Paragraph properties by kind, as python-docx first made them (see _paragraph).
     _properties: dict[Hashable, etree._Element] = field(default_factory=dict)
+    # Text widths by the raw page width and left and right margins (see text_width).
+    _text_widths: dict[tuple[str | None, ...], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._end = self.document.element.body.get_or_add_sectPr()
@@ -132,10 +148,7 @@ class Context:
         last = self._end.getprevious()
         if last is None or last.tag != _P or (only_text and not _shows_text(last)):
             return
-        properties = last.find(_PPR)
-        kept = properties.find(_KEEP_NEXT) if properties is not None else None
-        if kept is None or kept.get(_VAL) is not None:  # else python-docx would change nothing
-            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
+        _keep_with_next(last)
 
     def paragraph(
         self, text: str = "", style: ParagraphStyle | None = None, *, keep_with_next: bool = False
@@ -232,13 +245,23 @@ class Context:
 
     def text_width(self) -> int:
         """The width between the current (last) section's margins, in twips."""
-        section = Section(self._end, self.document.part)
-        width = (
-            (section.page_width or Emu(0))
-            - (section.left_margin or 0)
-            - (section.right_margin or 0)
+        # Asked for every table: worked out through python-docx once per page size and margins.
+        size, margins = self._end.find(_PAGE_SIZE), self._end.find(_PAGE_MARGINS)
+        page = (
+            None if size is None else size.get(_WIDTH),
+            None if margins is None else margins.get(_LEFT),
+            None if margins is None else margins.get(_RIGHT),
         )
-        return max(int(width * _TWIPS_PER_EMU), 2880)
+        width = self._text_widths.get(page)
+        if width is None:
+            section = Section(self._end, self.document.part)
+            emu = (
+                (section.page_width or Emu(0))
+                - (section.left_margin or 0)
+                - (section.right_margin or 0)
+            )
+            width = self._text_widths[page] = max(int(emu * _TWIPS_PER_EMU), 2880)
+        return width
 
 
 def _shows_text(paragraph: etree._Element) -> bool:
@@ -250,6 +273,29 @@ def _shows_text(paragraph: etree._Element) -> bool:
                 if item.tag == _NO_BREAK_HYPHEN or (item.text or "").strip():
                     return True
     return False
+
+
+def _keep_with_next(paragraph: etree._Element) -> None:
+    """``paragraph_format.keep_with_next = True`` as python-docx writes it, without its search
+    of the properties, tag by tag, for where a new w:keepNext goes."""
+    properties = paragraph.find(_PPR)
+    if properties is None:
+        properties = oxml_parser.makeelement(_PPR, nsmap=_W_NSMAP)
+        paragraph.insert(0, properties)
+    kept = properties.find(_KEEP_NEXT)
+    if kept is not None:
+        kept.attrib.pop(_VAL, None)  # on is w:keepNext with no w:val
+        return
+    kept = oxml_parser.makeelement(_KEEP_NEXT, nsmap=_W_NSMAP)
+    # Before the first of the later properties python-docx finds, in the order it looks.
+    present: dict[str, etree._Element] = {}
+    for child in properties:
+        present.setdefault(child.tag, child)
+    successor = next((present[tag] for tag in _AFTER_KEEP_NEXT if tag in present), None)
+    if successor is None:
+        properties.append(kept)
+    else:
+        successor.addprevious(kept)
 
 
 def _hanging_number(paragraph: Paragraph) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.schema.status import Status
@@ -152,6 +152,110 @@ def run_text(text: str) -> str:
     return f'<w:t xml:space="preserve">{body}</w:t>'
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What every table with the same columns, width and styles shares: the cells' widths and
+    openings, and the XML before and after the caption, header row included. Made once per
+    kind of table, so the tables of 10,000 sections share one header rather than each
+    building and holding its own."""
+
+    widths: tuple[int, ...]
+    paragraph_props: tuple[str, ...]
+    plain: tuple[str, ...]  # a plain cell's opening in each column, up to its run
+    opening: str  # the table up to its caption
+    head: str  # after the caption: the grid and the header row
+    band_open: str  # a band row up to its text
+
+
+_CLOSE = "</w:r></w:p></w:tc>"
+_KEEP_ROW = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+
+
+def _styled_cell(
+    value: Styled, width: int, paragraph_props: str, bold: bool = False, fill: str = ""
+) -> str:
+    """A cell with its own shading, colour or weight (the cell's own fill wins over ``fill``)."""
+    fill = value.fill or fill
+    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+    colour = readable_on(fill, value.colour or "000000") if fill else value.colour
+    run_props = ""
+    if value.bold or bold or colour:
+        run_props = (
+            "<w:rPr>"
+            + ("<w:b/>" if value.bold or bold else "")
+            + (f'<w:color w:val="{colour}"/>' if colour else "")
+            + "</w:rPr>"
+        )
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
+        f"<w:p>{paragraph_props}<w:r>{run_props}{run_text(value.text)}{_CLOSE}"
+    )
+
+
+@lru_cache(maxsize=64)  # a report has a handful of kinds of table, some 10,000 times over
+def _layout(
+    columns: tuple[Column, ...],
+    width_twips: int,
+    paragraph_style: str,
+    table_style: str,
+    scale: float,
+) -> _Layout:
+    widths = tuple(column_widths(columns, width_twips, scale))
+    paragraph_props = tuple(
+        f'<w:pPr><w:pStyle w:val="{paragraph_style}"/>'
+        + ("" if column.align == "left" else f'<w:jc w:val="{column.align}"/>')
+        + "</w:pPr>"
+        for column in columns
+    )
+    header = [
+        _styled_cell(
+            heading
+            if isinstance(heading := column.heading, Styled)
+            else Styled(heading, HEADER_FILL, HEADER_TEXT, bold=True),
+            widths[index],
+            paragraph_props[index],
+            bold=True,
+        )
+        for index, column in enumerate(columns)
+    ]
+    return _Layout(
+        widths=widths,
+        paragraph_props=paragraph_props,
+        plain=tuple(
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{props}<w:r>'
+            for width, props in zip(widths, paragraph_props, strict=True)
+        ),
+        opening="".join(
+            (
+                "<w:tbl><w:tblPr>",
+                f'<w:tblStyle w:val="{table_style}"/>',
+                f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
+                '<w:tblLayout w:type="fixed"/>',
+                '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0"'
+                ' w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
+            )
+        ),
+        head="".join(
+            (
+                "</w:tblPr><w:tblGrid>",
+                *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+                "</w:tblGrid>",
+                "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
+                *header,
+                "</w:tr>",
+            )
+        ),
+        band_open=(
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{sum(widths)}"'
+            f' w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
+            f'<w:shd w:val="clear" w:color="auto" w:fill="{BAND_FILL}"/></w:tcPr>'
+            # A band keeps with the first row of its group, never ending a page alone.
+            f'<w:p><w:pPr><w:pStyle w:val="{paragraph_style}"/><w:keepNext/></w:pPr>'
+            f'<w:r><w:rPr><w:b/><w:color w:val="{readable_on(BAND_FILL)}"/></w:rPr>'
+        ),
+    )
+
+
 def table_xml(
     columns: Sequence[Column],
     rows: Iterable[Sequence[Cell] | Band],
@@ -170,70 +274,12 @@ def table_xml(
     is an optional bold, shaded last row. ``paragraph_style`` and ``table_style`` are style
     ids from the document; ``scale`` is the table text's size over 9 pt.
     """
-    widths = column_widths(columns, width_twips, scale)
-    paragraph_props = [
-        f'<w:pPr><w:pStyle w:val="{paragraph_style}"/>'
-        + ("" if column.align == "left" else f'<w:jc w:val="{column.align}"/>')
-        + "</w:pPr>"
-        for column in columns
-    ]
-    # The opening of a plain cell in each column, up to its run: built once, used per row.
-    plain = [
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{props}<w:r>'
-        for width, props in zip(widths, paragraph_props, strict=True)
-    ]
-    close = "</w:r></w:p></w:tc>"
-
-    def styled(value: Styled, index: int, bold: bool = False, fill: str = "") -> str:
-        fill = value.fill or fill
-        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-        colour = readable_on(fill, value.colour or "000000") if fill else value.colour
-        run_props = ""
-        if value.bold or bold or colour:
-            run_props = (
-                "<w:rPr>"
-                + ("<w:b/>" if value.bold or bold else "")
-                + (f'<w:color w:val="{colour}"/>' if colour else "")
-                + "</w:rPr>"
-            )
-        return (
-            f'<w:tc><w:tcPr><w:tcW w:w="{widths[index]}" w:type="dxa"/>{shading}</w:tcPr>'
-            f"<w:p>{paragraph_props[index]}<w:r>{run_props}{run_text(value.text)}{close}"
-        )
-
-    def heading(column: Column, index: int) -> str:
-        head = column.heading
-        if not isinstance(head, Styled):
-            head = Styled(head, HEADER_FILL, HEADER_TEXT, bold=True)
-        return styled(head, index, bold=True)
-
-    parts = [
-        "<w:tbl><w:tblPr>",
-        f'<w:tblStyle w:val="{table_style}"/>',
-        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
-        '<w:tblLayout w:type="fixed"/>',
-        '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0"'
-        ' w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>',
-        f"<w:tblCaption w:val={quoteattr(caption)}/>",
-        "</w:tblPr><w:tblGrid>",
-        *(f'<w:gridCol w:w="{width}"/>' for width in widths),
-        "</w:tblGrid>",
-        "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
-        *(heading(column, i) for i, column in enumerate(columns)),
-        "</w:tr>",
-    ]
-    keep_row = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-    band_open = (
-        f'<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w="{sum(widths)}"'
-        f' w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
-        f'<w:shd w:val="clear" w:color="auto" w:fill="{BAND_FILL}"/></w:tcPr>'
-        # A band keeps with the first row of its group, never ending a page alone.
-        f'<w:p><w:pPr><w:pStyle w:val="{paragraph_style}"/><w:keepNext/></w:pPr>'
-        f'<w:r><w:rPr><w:b/><w:color w:val="{readable_on(BAND_FILL)}"/></w:rPr>'
-    )
+    layout = _layout(tuple(columns), width_twips, paragraph_style, table_style, scale)
+    widths, props, plain, close = layout.widths, layout.paragraph_props, layout.plain, _CLOSE
+    parts = [layout.opening, f"<w:tblCaption w:val={quoteattr(caption)}/>", layout.head]
     for row in rows:
         if isinstance(row, Band):
-            parts.append(f"{band_open}{run_text(row.text)}</w:r></w:p></w:tc></w:tr>")
+            parts.append(f"{layout.band_open}{run_text(row.text)}</w:r></w:p></w:tc></w:tr>")
             continue
         length = 0
         cells = []
@@ -243,14 +289,20 @@ def table_xml(
                 cells.append(f"{plain[index]}{run_text(value)}{close}")
             else:
                 length += len(value.text)
-                cells.append(styled(value, index))
+                cells.append(_styled_cell(value, widths[index], props[index]))
         # One string per row: a 100,000-row appendix is streamed into the file row by row.
-        parts.append("".join((keep_row if length < _KEEP_WHOLE else "<w:tr>", *cells, "</w:tr>")))
+        parts.append("".join((_KEEP_ROW if length < _KEEP_WHOLE else "<w:tr>", *cells, "</w:tr>")))
     if total is not None:
-        parts.append(keep_row)
-        for index, value in enumerate(total):
-            cell = value if isinstance(value, Styled) else Styled(value)
-            parts.append(styled(cell, index, bold=True, fill=TOTAL_FILL))
-        parts.append("</w:tr>")
+        cells = [
+            _styled_cell(
+                value if isinstance(value, Styled) else Styled(value),
+                widths[index],
+                props[index],
+                bold=True,
+                fill=TOTAL_FILL,
+            )
+            for index, value in enumerate(total)
+        ]
+        parts.append("".join((_KEEP_ROW, *cells, "</w:tr>")))
     parts.append("</w:tbl>")
     return parts
