@@ -66,7 +66,7 @@ def test_history_bench_runs_the_report_with_earlier_boards_beside_it_alone(
     ):
         assert re.search(re.escape(name) + figures, done.stdout), done.stdout
     assert "FAILED" not in done.stdout
-    extra = r"[+-]\d+\.\d{3} s, \d+\.\d{3} s a board, -?\d+\.\d\d× the floor of reading them"
+    extra = r"[+-]\d+\.\d{3} s, -?\d+\.\d{3} s a board, -?\d+\.\d\d× the floor of reading them"
     assert re.search(r"report --previous FOLDER\s+" + extra, done.stdout), done.stdout
     assert re.search(r"(PASS|MISS)  report --previous FOLDER: 3 earlier boards", done.stdout)
     # One plan a month before the board of 30 November 2026, each with its Meeting date.
