@@ -311,3 +311,34 @@ def _set_meeting_date(path: Path, day: dt.date) -> None:
         if row[0].value == "Meeting date":
             row[1].value = day
     book.save(path)
+
+
+def test_the_new_sections_number_their_paragraphs_as_the_rest_of_the_paper(
+    tmp_path: Path, rules: Rules, boards: Path
+) -> None:
+    # Members cite "7.2" at the meeting: every sentence of the history and recommendation
+    # sections is numbered under its section's heading, as in every other section.
+    data, _ = report(tmp_path, rules, boards)
+    document = open_report(data)
+    wanted = (
+        "Progress against the recommendations",
+        "Progress over time",
+        "Actions that keep slipping",
+        "Measures over time",
+    )
+    section, sentences = "", {}
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if paragraph.style.name == "Heading 1":
+            number, _, title = text.partition(". ")
+            section = number if title in wanted else ""
+            if section:
+                sentences[title] = []
+        elif section and text and not paragraph.style.name.startswith(("Heading", "Caption")):
+            sentences[next(reversed(sentences))].append(text)
+    assert set(sentences) == set(wanted)
+    for title, texts in sentences.items():
+        assert texts, title
+        numbers = [text.split("\t")[0] for text in texts]
+        heading = next(t for _, t in headings(document) if t.endswith(title)).split(".")[0]
+        assert numbers == [f"{heading}.{n}" for n in range(1, len(texts) + 1)], (title, texts)

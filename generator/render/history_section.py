@@ -68,7 +68,7 @@ def progress_over_time(ctx: Context, history: History, *, chart: bool = True) ->
     rows = history.progress()
     ctx.heading("Progress over time")
     earlier = len(history.boards) - 1
-    ctx.paragraph(
+    ctx.numbered(
         f"The table below shows how many actions had each status at the last "
         f"{plural(earlier, 'board')} and at this one, oldest first."
     )
@@ -112,16 +112,16 @@ def keeps_slipping(ctx: Context, history: History) -> None:
     off_names = [s.name for s in ctx.plan.key.statuses if s.name in history.off_track_statuses]
     off_words = " or ".join(off_names) or "off track"
     ctx.heading("Actions that keep slipping")
-    ctx.paragraph(
+    ctx.numbered(
         f"Actions in the plan whose due date has moved later at {REDATED_AT_LEAST} or more "
         f"boards, and actions that have been {off_words} at {OFF_TRACK_AT_LEAST} or more "
         "boards in a row."
     )
     ctx.heading(f"Re-dated at {REDATED_AT_LEAST} or more boards", 2)
     if not redated:
-        ctx.paragraph(f"No action has been re-dated at {REDATED_AT_LEAST} or more boards.")
+        ctx.numbered(f"No action has been re-dated at {REDATED_AT_LEAST} or more boards.")
     else:
-        ctx.paragraph(
+        ctx.numbered(
             f"{plural(len(redated), 'action')} {word_for(len(redated), 'has', 'have')} been "
             "re-dated at more than one board, from the due date it had at the earliest board it "
             "appears in to the one it has now; most re-dated first."
@@ -147,11 +147,11 @@ def keeps_slipping(ctx: Context, history: History) -> None:
         ctx.paragraph()
     ctx.heading(f"{off_words} at {OFF_TRACK_AT_LEAST} or more boards in a row", 2)
     if not off_track:
-        ctx.paragraph(
+        ctx.numbered(
             f"No action has been {off_words} at {OFF_TRACK_AT_LEAST} or more boards in a row."
         )
         return
-    ctx.paragraph(
+    ctx.numbered(
         f"{plural(len(off_track), 'action')} {word_for(len(off_track), 'has', 'have')} been "
         f"{off_words} at {OFF_TRACK_AT_LEAST} or more boards in a row (the longest run is "
         "shown); longest first."
@@ -183,7 +183,7 @@ def measures_over_time(ctx: Context, history: History) -> None:
     if not measures:
         return
     ctx.heading("Measures over time")
-    ctx.paragraph(
+    ctx.numbered(
         "Each measure's figure at each board, oldest first, beside its target (the latest "
         "target given). A blank means the measure was not reported at that board."
     )

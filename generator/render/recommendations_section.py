@@ -33,24 +33,24 @@ def progress_against_recommendations(ctx: Context) -> None:
     items = coverage.recommendations
     ctx.heading("Progress against the recommendations")
     if coverage.from_sheet:
-        ctx.paragraph(
+        ctx.numbered(
             f"The plan answers {plural(len(items), 'recommendation')}. For each, the table "
             "shows the actions that answer it, how many have each status and the worst of them."
         )
     else:
-        ctx.paragraph(
+        ctx.numbered(
             f"The actions name {plural(len(items), 'recommendation')} in their Recommendation "
             "column (the workbook has no Recommendations sheet listing them). For each, the "
             "table shows its actions, how many have each status and the worst of them."
         )
     missing = coverage.without_action
     if missing:
-        ctx.paragraph(
+        ctx.numbered(
             f"{plural(len(missing), 'recommendation')} {word_for(len(missing), 'has', 'have')} "
             f"no action yet: {_names(ctx, missing)}."
         )
     elif coverage.from_sheet:
-        ctx.paragraph("Every recommendation has at least one action.")
+        ctx.numbered("Every recommendation has at least one action.")
     _table(ctx, items)
     _unmatched(ctx, coverage)
     _evidence(ctx, items)
@@ -133,7 +133,7 @@ def _unmatched(ctx: Context, coverage: Coverage) -> None:
         for a in coverage.unmatched
     ]
     count = len(named)
-    ctx.paragraph(
+    ctx.numbered(
         f"{plural(count, 'action')} {word_for(count, 'names', 'name')} a recommendation the "
         f"Recommendations sheet does not list, so {word_for(count, 'it is', 'they are')} not "
         f"counted above: {', '.join(named)}."
@@ -158,7 +158,7 @@ def _evidence(ctx: Context, items: Sequence[RecommendationProgress]) -> None:
         )
     ctx.heading("Evidence of impact", 2)
     if rows:
-        ctx.paragraph("What the actions' leads give as evidence of impact, by recommendation.")
+        ctx.numbered("What the actions' leads give as evidence of impact, by recommendation.")
         ctx.table(
             [
                 Column("Ref", 0, minimum_cm=REF_CM),
@@ -169,7 +169,7 @@ def _evidence(ctx: Context, items: Sequence[RecommendationProgress]) -> None:
         )
         ctx.paragraph()
     else:
-        ctx.paragraph("No action gives any evidence of impact yet.")
+        ctx.numbered("No action gives any evidence of impact yet.")
     key = ctx.plan.key
     done_without = [
         item
@@ -179,7 +179,7 @@ def _evidence(ctx: Context, items: Sequence[RecommendationProgress]) -> None:
         and not item.evidence
     ]
     if done_without:
-        ctx.paragraph(
+        ctx.numbered(
             "Every action is complete but no evidence of impact is given for: "
             f"{_names(ctx, done_without)}."
         )
