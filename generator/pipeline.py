@@ -5,9 +5,12 @@ This is the one entry point the commands use: ``check_workbook(path, rules, as_o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +126,38 @@ def check_workbook(
     progress: Progress = NO_PROGRESS,
 ) -> CheckedWorkbook:
     """Read and validate a workbook and build its plan; raise if it cannot be read at all."""
+    with _collector_paused():
+        return _check_workbook(path, rules, as_of, label=label, limits=limits, progress=progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a workbook is read and checked.
+
+    Reading makes hundreds of thousands of small objects (a list per row, a value per cell)
+    and holds them all, none of them in a reference cycle: the collector walks them again
+    and again, frees nothing, and took 7% of validate's time at 20,000 actions. Reference
+    counting frees them as before, so peak memory does not change. The collector is
+    switched back on (if it was on) however the check ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_workbook(
+    path: Path,
+    rules: Rules,
+    as_of: dt.date,
+    *,
+    label: str | None,
+    limits: Limits,
+    progress: Progress,
+) -> CheckedWorkbook:
     path = Path(path)
     progress.phase(f"Reading {path.name}")
     inspection = inspect_workbook(path, limits)

@@ -16,7 +16,8 @@ def test_bench_runs_and_prints_validate_beside_both_floors(tmp_path: Path) -> No
         [*command, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    figures = r"\s+\d+\.\d{3}\s+\d+\.\d\s+\d+\s+"  # seconds, ms per 1,000 actions, peak MB
+    # seconds, processor seconds, ms per 1,000 actions, peak MB
+    figures = r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d\s+\d+\s+"
     for command_name in ("floor: python-calamine", "floor: openpyxl", "boardpack validate"):
         assert re.search(re.escape(command_name) + figures, done.stdout), done.stdout
     assert "FAILED" not in done.stdout
@@ -71,3 +72,34 @@ def test_history_bench_runs_the_report_with_earlier_boards_beside_it_alone(
     assert re.search(r"(PASS|MISS)  report --previous FOLDER: 3 earlier boards", done.stdout)
     # One plan a month before the board of 30 November 2026, each with its Meeting date.
     assert len(list(tmp_path.glob("plan-60-seed*-meeting2026-*.xlsx"))) == 3
+
+
+def test_the_ratio_goal_is_judged_on_seconds_and_shows_processor_time_beside() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.run import CALAMINE, VALIDATE, Timing, _within_ratio
+
+    check = _within_ratio(VALIDATE, CALAMINE, 3)
+    floor = Timing(seconds=0.2, peak_mb=40, cpu_seconds=0.1)
+    assert check({CALAMINE: floor, VALIDATE: Timing(0.5, 60, cpu_seconds=0.35)}) == (
+        True,
+        "2.50× (processor time 3.50×)",
+    )
+    assert check({CALAMINE: floor, VALIDATE: Timing(0.7, 60, cpu_seconds=0.2)}) == (
+        False,
+        "3.50× (processor time 2.00×)",
+    )
+
+
+def test_runs_are_taken_in_turn_and_the_fastest_of_each_counts(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.run import best_of_each
+
+    log = tmp_path / "order"
+    step = [sys.executable, "-c", "import sys; open(sys.argv[1], 'a').write(sys.argv[2])"]
+    commands = {"a": [*step, str(log), "a"], "b": [*step, str(log), "b"]}
+    timings = best_of_each(commands, 3)
+    assert log.read_text() == "ababab"
+    assert set(timings) == {"a", "b"}
+    assert all(t.seconds > 0 and t.cpu_seconds > 0 and not t.failure for t in timings.values())
+    failing = best_of_each({"bad": [sys.executable, "-c", "raise SystemExit(3)"]}, 3)
+    assert failing["bad"].failure.startswith("exit 3")

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from generator.common.a1 import LAST_COLUMN, cell_column, column_letter, column_number
 from generator.common.files import read_bytes_or_raise, read_text_or_raise
+from generator.common.matching import ref_key, ref_keys
 from generator.common.plurals import plural, word_for
 from generator.common.sizes import GB, KB, MB, format_size, parse_size
-from generator.common.xmltext import XML_ILLEGAL, xml_safe
+from generator.common.xmltext import XML_ILLEGAL, has_xml_illegal, xml_safe
 from generator.errors import BadRulesFile
 
 
@@ -96,3 +99,24 @@ def test_reading_a_file_or_one_line_saying_why_not(tmp_path: Path) -> None:
     text.write_bytes(b"\xff\xfe not UTF-8")
     with pytest.raises(BadRulesFile, match="not UTF-8 text"):
         read_text_or_raise(text, BadRulesFile)
+
+
+@given(st.text())
+@example("plain ASCII text")
+@example("tab\tline\nreturn\r")
+@example("vertical\x0btab")
+@example("\x7f delete is allowed")
+@example("café \x01")
+@example("lone \ud800 surrogate")
+@example("\ufffe")
+def test_has_xml_illegal_agrees_with_the_pattern(text: str) -> None:
+    # The ASCII shortcut and the pattern must give one answer for every text.
+    assert has_xml_illegal(text) == (XML_ILLEGAL.search(text) is not None)
+
+
+@given(st.lists(st.text()))
+@example(["QP-07", "qp 07", "-", " - ", "Straße", "ΣΑΣ", "a\nb", "__"])
+@example(["Q1", "Q_1", "", "\n"])
+def test_ref_keys_are_each_refs_own_key(refs: list[str]) -> None:
+    # The column folded as one text gives exactly the key each Ref gets on its own.
+    assert ref_keys(refs) == [ref_key(ref) for ref in refs]

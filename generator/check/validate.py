@@ -21,9 +21,9 @@ from typing import Any
 
 from generator.check.coverage import columns_needed, coverage_problems
 from generator.check.schema_classes import SchemaCheck
-from generator.common.matching import did_you_mean, fold, ref_key
+from generator.common.matching import did_you_mean, fold, ref_keys
 from generator.common.ukdates import uk_date
-from generator.common.xmltext import XML_ILLEGAL
+from generator.common.xmltext import has_xml_illegal
 from generator.errors import BoardpackError, MissingColumns, MissingSheet
 from generator.findings import Finding
 from generator.read.cells import (
@@ -46,7 +46,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-_VALUE_OF = operator.attrgetter("value")
+#: The types whose values can be equal across types (True == 1 == 1.0).
+_EQUAL_ACROSS_TYPES = frozenset((bool, int, float))
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
 MAX_SHOWN = 200
 #: Reading rules after which a date cell holds text but names no day.
@@ -332,7 +333,7 @@ def _parse_text_column(raw: list[Any]) -> tuple[list[Any], list[tuple[int, str]]
     # One search over the whole column finds whether any cell needs a closer look: control
     # characters, or text starting with "#" that may be a spreadsheet error such as #REF!.
     joined = "\n".join(strings)
-    suspicious = odd or XML_ILLEGAL.search(joined) is not None
+    suspicious = odd or has_xml_illegal(joined)
     suspicious = suspicious or joined.startswith("#") or "\n#" in joined
     if suspicious:
         for index, value in enumerate(values):
@@ -349,15 +350,20 @@ def _parse_repeating_column(
     raw: list[Any], parse: Callable[[Any], Parsed]
 ) -> tuple[list[Any], list[tuple[int, str]]]:
     """Dates, statuses, numbers: each distinct raw value is parsed once."""
-    # Keyed by type as well as value: True == 1 == 1.0 (and False == 0), but they read
-    # differently, so the keys are made distinct before any set can merge them.
-    keys = list(zip(map(type, raw), raw))
-    distinct = {key: parse(key[1]) for key in set(keys)}
-    results = list(map(distinct.__getitem__, keys))
+    keys: list[Any] = raw
+    if len(set(map(type, raw)) & _EQUAL_ACROSS_TYPES) > 1:
+        # Keyed by type as well as value: True == 1 == 1.0 (and False == 0), but they read
+        # differently, so the keys are made distinct before any set can merge them.
+        keys = list(zip(map(type, raw), raw))
+        distinct = {key: parse(key[1]) for key in set(keys)}
+    else:
+        distinct = {value: parse(value) for value in set(raw)}
     notes = []
     if any(result.rule for result in distinct.values()):
+        results = list(map(distinct.__getitem__, keys))
         notes = [(index, result.rule) for index, result in enumerate(results) if result.rule]
-    return list(map(_VALUE_OF, results)), notes
+    value_of = {key: result.value for key, result in distinct.items()}
+    return list(map(value_of.__getitem__, keys)), notes
 
 
 def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
@@ -618,10 +624,10 @@ def _table_rules(
         column = parsed.values[table_rule.column]
         if table_rule.unique:
             first_seen: dict[str, int] = {}
-            for index, value in enumerate(column):
-                if value is None:
-                    continue
-                key = ref_key(raw_text(value))
+            present = [index for index, value in enumerate(column) if value is not None]
+            texts = [column[index] for index in present]
+            keys = ref_keys([t if type(t) is str else raw_text(t) for t in texts])
+            for index, value, key in zip(present, texts, keys, strict=True):
                 if key in first_seen:
                     reporter.cell(
                         parsed,

@@ -7,9 +7,11 @@ removed, so "Due Date", "due-date" and " DUE DATE " are one name, and "Who?" mat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 _NOT_WORD = re.compile(r"[\W_]+")
+# The same characters but the line feed, which keeps the Refs of a column apart in one text.
+_NOT_WORD_BUT_LINES = re.compile(r"(?:[^\w\n]|_)+")
 
 
 def fold(text: str) -> str:
@@ -24,6 +26,16 @@ def ref_key(ref: str) -> str:
     A Ref of punctuation only ("-") keeps its own text rather than matching every other one.
     """
     return fold(ref) or str(ref).strip()
+
+
+def ref_keys(refs: Sequence[str]) -> list[str]:
+    """``ref_key`` of each Ref, the column folded as one text rather than a Ref at a time
+    (a 20,000-row plan's duplicate-Ref check costs a few milliseconds, not twenty)."""
+    joined = "\n".join(refs)
+    if not refs or joined.count("\n") != len(refs) - 1:  # a Ref holding a line break
+        return [ref_key(ref) for ref in refs]
+    folded = _NOT_WORD_BUT_LINES.sub("", joined.casefold()).split("\n")
+    return [key or ref.strip() for key, ref in zip(folded, refs, strict=True)]
 
 
 def spellings(name: str, aliases: Iterable[str]) -> list[str]:
