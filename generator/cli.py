@@ -9,15 +9,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import io
 import os
 import re
+import select
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -31,6 +33,7 @@ from generator.errors import AnnotationRefused, BoardpackError, SendError
 from generator.findings import (
     EXIT_COULD_NOT_RUN,
     EXIT_FINDINGS,
+    EXIT_OUTPUT_CLOSED,
     Finding,
     Severity,
     ValidationResult,
@@ -69,10 +72,80 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(lambda match: repr(match[0])[1:-1], message)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a one-line message and stop with exit code 2."""
-    click.echo(f"boardpack: {one_line(message)}", err=True)
+    try:
+        click.echo(f"boardpack: {one_line(message)}", err=True)
+    except BrokenPipeError:
+        _stop_for_closed_output()
     sys.exit(EXIT_COULD_NOT_RUN)
+
+
+def output_closed() -> bool:
+    """Whether stdout or stderr is a pipe whose reader has gone (``| head -1`` has its line).
+
+    A pipe's writing end reports an error condition to poll() once nothing can read it.
+    Where poll() is missing (Windows), a broken pipe is taken to be the reader's going.
+    """
+    if not hasattr(select, "poll"):
+        return True
+    poller = select.poll()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            poller.register(stream.fileno(), select.POLLOUT)
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+
+
+def _silence_output() -> None:
+    """Point stdout and stderr at the null device, so that nothing left in their buffers
+    fails again as Python flushes them on the way out ("Exception ignored ... BrokenPipe")."""
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                os.dup2(null, stream.fileno())
+
+
+@contextlib.contextmanager
+def _whole_writes() -> Iterator[None]:
+    """stdout and stderr that write all they are given or raise, even unbuffered.
+
+    Unbuffered (``python -u`` or PYTHONUNBUFFERED, as many CI images set it), Python hands a
+    write straight to the file descriptor and ignores how much of it went: when the reader
+    of a pipe goes mid-write, the rest is dropped in silence and the command ends as if
+    all was read. Through a buffer, a short write is retried, and fails with
+    BrokenPipeError once the reader has gone. Each echo is still flushed at once.
+    """
+    replaced = []
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        raw = getattr(stream, "buffer", None)
+        if isinstance(raw, io.FileIO):
+            whole = io.TextIOWrapper(
+                io.BufferedWriter(raw),
+                encoding=stream.encoding,
+                errors=stream.errors,
+                line_buffering=True,
+                write_through=True,
+            )
+            replaced.append((name, stream, whole))
+            setattr(sys, name, whole)
+    try:
+        yield
+    finally:
+        for name, stream, whole in replaced:
+            setattr(sys, name, stream)
+            try:
+                whole.flush()
+            finally:
+                whole.detach().detach()  # the descriptor stays open, as it was
+
+
+def _stop_for_closed_output() -> NoReturn:
+    """Stop quietly, as cat or grep do when the reader has what it wanted: no message (no
+    one would read it), nothing more written, exit code 141 (see ``EXIT_OUTPUT_CLOSED``)."""
+    _silence_output()
+    sys.exit(EXIT_OUTPUT_CLOSED)
 
 
 @contextlib.contextmanager
@@ -157,7 +230,7 @@ def friendly_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with _terminate_as_interrupt():
+            with _terminate_as_interrupt(), _whole_writes():
                 return command(*args, **kwargs)
         except BoardpackError as error:
             fail(with_options(error))
@@ -166,6 +239,8 @@ def friendly_errors(command: F) -> F:
         except MemoryError:
             fail("ran out of memory; the workbook is too large to handle on this machine")
         except Exception as error:  # last resort: a bug must still not show a traceback
+            if isinstance(error, BrokenPipeError) and output_closed():
+                _stop_for_closed_output()  # the reader has gone: not a bug, nothing to say
             if os.environ.get("BOARDPACK_DEBUG"):
                 raise
             fail(

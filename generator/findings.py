@@ -14,6 +14,9 @@ from generator.common.plurals import plural
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_COULD_NOT_RUN = 2
+#: The reader of the output went away (``validate plan.xlsx | head -1``): 128 + SIGPIPE, the
+#: code a shell shows for cat, grep or yes cut short in the same way.
+EXIT_OUTPUT_CLOSED = 141
 
 #: Reading rules whose finding means a workbook could not be checked at all: it cannot be
 #: read, or lacks its required sheet or columns. They are about the file (no cell), and
