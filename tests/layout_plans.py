@@ -227,7 +227,7 @@ DATE_WORDINGS = [
     "End of May", "Autumn 2026", "2019/20", "2026-27", "By 31/03/2027", "w/c 14/12/2026",
     "December 2026/January 2027", "Q3 26/27", "Monthly", "Quarterly", "Immediate", "Q1 2027",
     "March 2027", "Mar-27", "End of March 2027", "Nov/Dec 2026", "Winter 2026/27",
-    "31/02/2020", "after the summer", "Ongoing", "TBC",
+    "31/02/2020", "after the summer", "Ongoing", "TBC", "12/26",
 ]  # fmt: skip
 
 

@@ -43,6 +43,10 @@ D = dt.date
         ("Nov/Dec 2026", D(2026, 12, 31)),
         ("March - April 2027", D(2027, 4, 30)),
         ("Mar-27", D(2027, 3, 31)),
+        ("12/26", D(2026, 12, 31)),  # day first, 26 is no month: December 2026
+        ("03/2027", D(2027, 3, 31)),
+        ("3-27", D(2027, 3, 31)),
+        ("By 12/26", D(2026, 12, 31)),
         ("23rd April 2027", D(2027, 4, 23)),
     ],
 )
@@ -72,7 +76,7 @@ def test_31_february_is_impossible_not_3_march() -> None:
     assert parse_date("31/02/2020 - 30/04/2020", WORDS).rule == "impossible-date"
 
 
-@pytest.mark.parametrize("typed", ["after the summer", "soon", "see notes"])
+@pytest.mark.parametrize("typed", ["after the summer", "soon", "see notes", "06/11", "13/26"])
 def test_text_that_says_nothing_of_a_date_is_an_error(typed: str) -> None:
     assert parse_date(typed, WORDS).rule == "not-a-date"
 

@@ -3,10 +3,10 @@
 ``read_text_date`` gives one of three answers for the text of a date cell:
 
 - a day, when the text pins one (read day first, the UK way): "23/04/2027", "23 April 2027",
-  "March 2027" and "End of March 2027" (the last day of the month), "Autumn 2026" (the end of
-  the season: 30 November), "2026/27" (a financial year: 31 March 2027), "Q3 26/27" (the end of
-  that financial quarter: 31 December 2026), "By 31/03/2027", "w/c 14/12/2026" (the Friday of
-  that week), "December 2026/January 2027" (the later of the two);
+  "March 2027", "12/26" and "End of March 2027" (the last day of the month), "Autumn 2026"
+  (the end of the season: 30 November), "2026/27" (a financial year: 31 March 2027), "Q3
+  26/27" (the end of that financial quarter: 31 December 2026), "By 31/03/2027", "w/c
+  14/12/2026" (the Friday of that week), "December 2026/January 2027" (the later of the two);
 - no day, when the text means a time that cannot be pinned to one: "End of May" with no
   year, "Monthly", "Immediate", "Q1 2027" (calendar or financial year?);
 - nothing it can read ("after the summer").
@@ -48,6 +48,7 @@ _QUARTER = re.compile(
     + r"\s*[,:(]?\s*q(?:uarter)?\s*(?P<quarter2>[1-4])\)?"
 )
 _FINANCIAL_YEAR = re.compile(_FY)
+_NUMERIC_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})\s*[/\-]\s*(?P<year>\d{4}|\d{2})")
 _SEASON_YEAR = re.compile(
     r"(?:(?:early|mid|late)[\s\-]+)?" + _SEASON + r"(?:\s+term)?\s*[\s,']\s*(?P<year>\d{4}|\d{2})"
     r"(?:\s*[/\-]\s*(?P<end>\d{2}|\d{4}))?"
@@ -146,7 +147,16 @@ def _exact(text: str) -> TextDate | None:
     match = _FINANCIAL_YEAR.fullmatch(text)
     if match:
         start = _financial_start(match["start"], match["end"])
-        return _month_end(start + 1, 3) if start is not None else None
+        if start is not None:
+            return _month_end(start + 1, 3)
+    match = _NUMERIC_MONTH_YEAR.fullmatch(text)
+    if match and 1 <= int(match["month"]) <= 12:
+        year = match["year"]
+        # "12/26" and "03/2027" can only be a month and year: day first, 26 and 2027 are no
+        # month. "11/12" could be 11 December, so it is left unread (a financial year
+        # "26/27" was taken above).
+        if len(year) == 4 or int(year) > 12:
+            return _month_end(_year(year), int(match["month"]))
     match = _SEASON_YEAR.fullmatch(text)
     if match:
         return _season_end(match["season"], _year(match["year"]))
