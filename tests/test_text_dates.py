@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from conftest import AS_OF, action_row, write_plan
 
 from generator.common.matching import did_you_mean
+from generator.pipeline import check_workbook
 from generator.read.cells import parse_date
 from generator.read.text_dates import read_text_date
+from generator.render import build_report
 from generator.schema.rules import load_rules
+from tests.report_reading import caption_of, column, open_report, table_captioned
 
 WORDS = load_rules().no_date_words
 D = dt.date
@@ -98,3 +103,24 @@ def test_did_you_mean_offers_only_the_plausible(
     wanted: list[str], typed: list[str], suggested: str
 ) -> None:
     assert did_you_mean(wanted, typed) == suggested
+
+
+def test_a_revised_date_naming_no_day_replaces_a_due_date_that_has_passed(tmp_path: Path) -> None:
+    # The Due date has passed, but the plan has since moved the target to "Autumn term":
+    # the action is not overdue by the date it was moved from; it has no target date.
+    moved = action_row({"Due date": dt.date(2026, 3, 31), "Revised due date": "Autumn term"})
+    plan = write_plan(tmp_path / "plan.xlsx", [moved])
+    checked = check_workbook(plan, load_rules(), AS_OF)
+    rules_fired = {finding.rule for finding in checked.result.findings}
+    assert "green-but-overdue" not in rules_fired and "no-date" in rules_fired
+    assert checked.result.exit_code() == 0
+    report = open_report(build_report(checked.plan, AS_OF, chart=False).to_bytes())
+    undated = table_captioned(report, "Actions without a target date")
+    assert column(undated, "Due date as written") == ["Autumn term"]
+    assert not [t for t in report.tables if caption_of(t).startswith("Overdue actions")]
+    # Beside a Revised due date that is a day, a Due date typed as text changes nothing.
+    kept = action_row({"Due date": "Monthly", "Revised due date": dt.date(2026, 3, 31)})
+    plan = write_plan(tmp_path / "kept.xlsx", [kept])
+    assert "green-but-overdue" in {
+        f.rule for f in check_workbook(plan, load_rules(), AS_OF).result.findings
+    }

@@ -499,8 +499,10 @@ def _row_rules(
     due, revised_due = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
     if table.spec.name == ACTIONS.sheet and due in values:
         revised = values.get(revised_due) or [None] * len(parsed)
+        typed = parsed.undated.get(revised_due, {})  # a Revised due date naming no day
         values[EFFECTIVE_DUE] = [
-            effective_due(old, new)[0] for old, new in zip(values[due], revised, strict=True)
+            effective_due(old, new, typed_without_day=index in typed)[0]
+            for index, (old, new) in enumerate(zip(values[due], revised, strict=True))
         ]
     _skipped_rules_warning(parsed, rules, reporter, also_needed)
     for row_rule in row_rules:

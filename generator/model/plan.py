@@ -44,8 +44,11 @@ class Action:
 
     @property
     def effective_due_date(self) -> dt.date | None:
-        """The Revised due date if there is one, else the Due date."""
-        return effective_due(self.due_date, self.revised_due_date)[0]
+        """The Revised due date if there is one, else the Due date; none when the target was
+        typed as text naming no day (``no_date_reason``: a Revised due date "Autumn term")."""
+        return effective_due(
+            self.due_date, self.revised_due_date, typed_without_day=bool(self.no_date_reason)
+        )[0]
 
     def is_complete(self, key: StatusKey) -> bool:
         return key.is_complete(self.status)

@@ -12,11 +12,19 @@ EFFECTIVE_DUE = "effective due date"
 _Day = TypeVar("_Day")
 
 
-def effective_due(due: _Day, revised: _Day) -> tuple[_Day, str]:
+def effective_due(
+    due: _Day, revised: _Day, *, typed_without_day: bool = False
+) -> tuple[_Day | None, str]:
     """The date an action is judged by, and the column it comes from.
 
     The Revised due date if there is one, else the Due date (README: "effective due date").
+    ``typed_without_day``: the target was typed as text that names no day, such as a Revised
+    due date of "Autumn term" beside a Due date that has passed. The revision moved the
+    target to no day in particular, so the action has no target date (and is never overdue)
+    rather than the date it was moved from.
     """
     if revised:
         return revised, ACTIONS.revised_due_date.name
+    if typed_without_day:
+        return None, ACTIONS.revised_due_date.name if due else ACTIONS.due_date.name
     return due, ACTIONS.due_date.name
