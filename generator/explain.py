@@ -10,6 +10,7 @@ the header that came closest and what it lacks.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +29,8 @@ from generator.rules_copy import Aliases
 from generator.schema.fields import ACTIONS
 from generator.schema.rules import Rules
 
-#: Most lines a list (statuses, dates, sections) takes on the screen before "and N more".
-MOST_LINES = 8
+# A wording's shape: its digits alike, so "31/03/2027" and "30/04/2027" are one shape.
+_DIGIT = re.compile(r"\d")
 _HOW = {"name": "", "alias": "by an alias", "dated": "a header carrying a date"}
 
 
@@ -133,7 +134,7 @@ def _sections(table: Table, ex: Explanation) -> list[str]:
         + (f" ({where[name]})" if name in where else "")
         for name, actions in groups.items()
     ]
-    return lines + _capped(entries)
+    return lines + entries
 
 
 def _header(table: Table) -> str:
@@ -162,10 +163,14 @@ def _statuses(table: Table, ex: Explanation) -> list[str]:
     for status, count in empty.most_common():
         became = f"{status}, from the cell's colour" if status else "no status"
         entries.append(f"  (empty) → {became}: {plural(count, 'action')}")
-    return ["Statuses:", *_capped(entries)] if entries else []
+    return ["Statuses:", *entries] if entries else []
 
 
 def _dates(table: Table, rules: Rules) -> list[str]:
+    """Every date wording typed as text and what it became. Wordings of one shape that each
+    became the day they name ("31/03/2027", "30/04/2027"...) share a line, so a plan whose
+    date column was formatted as text still fits the screen; every other wording (no day,
+    not a real date, unreadable) has a line of its own."""
     entries: list[str] = []
     real = 0
     for name, values in table.raw.items():
@@ -174,24 +179,38 @@ def _dates(table: Table, rules: Rules) -> list[str]:
         typed = Counter(raw_text(v).strip() for v in values if isinstance(v, str) and v.strip())
         real += sum(1 for v in values if isinstance(v, dt.date))
         header = table.headers.get(name, name)
+        days: dict[str, list[tuple[str, int, str]]] = {}
         for text, count in typed.most_common():
             parsed = parse_date(text, rules.no_date_words)
             if isinstance(parsed.value, dt.date):
-                became = uk_date(parsed.value)
-            elif parsed.rule == "no-date":
+                days.setdefault(_DIGIT.sub("9", text), []).append(
+                    (text, count, uk_date(parsed.value))
+                )
+                continue
+            if parsed.rule == "no-date":
                 became = "no target date (never overdue)"
             elif parsed.rule == "impossible-date":
                 became = "not a real date"
             else:
                 became = "not a date boardpack can read"
-            times = f" ({count} times)" if count > 1 else ""
-            entries.append(f'  {header}: "{text}" → {became}{times}')
+            entries.append(f'  {header}: "{text}" → {became}{_times(count)}')
+        for alike in days.values():
+            text, count, day = alike[0]
+            if len(alike) == 1:
+                entries.append(f'  {header}: "{text}" → {day}{_times(count)}')
+                continue
+            cells = sum(count for _, count, _ in alike)
+            entries.append(
+                f'  {header}: "{text}" and {plural(len(alike) - 1, "other wording")} like it '
+                f"({plural(cells, 'cell')}) → the day each names ({text} → {day})"
+            )
     if not entries:
         return [f"Dates: {plural(real, 'cell')} typed as dates; none as text"] if real else []
-    return [
-        f"Dates: {plural(real, 'cell')} typed as dates; these typed as text:",
-        *_capped(entries),
-    ]
+    return [f"Dates: {plural(real, 'cell')} typed as dates; these typed as text:", *entries]
+
+
+def _times(count: int) -> str:
+    return f" ({count} times)" if count > 1 else ""
 
 
 def _other_sheets(ex: Explanation) -> list[str]:
@@ -214,12 +233,6 @@ def _other_sheets(ex: Explanation) -> list[str]:
     if absent:
         lines.append(f"Not in the workbook (optional): {', '.join(absent)}")
     return lines
-
-
-def _capped(entries: list[str]) -> list[str]:
-    if len(entries) <= MOST_LINES:
-        return entries
-    return [*entries[: MOST_LINES - 1], f"  … and {len(entries) - MOST_LINES + 1} more"]
 
 
 def aliases_needed(ex: Explanation) -> Aliases:

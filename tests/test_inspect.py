@@ -165,3 +165,36 @@ def test_office_lock_files_in_a_glob_are_skipped_with_a_note(tmp_path: Path, loc
     assert quiet.stderr == ""
     alone = invoke("validate", str(tmp_path / lock))
     assert alone.exit_code == 2 and "lock file" in alone.stderr
+
+
+def test_inspect_lists_every_section_status_and_wording_and_still_fits_the_screen(
+    tmp_path: Path,
+) -> None:
+    sections = [f"Priority {n}" for n in range(1, 13)]
+    statuses = ["Green", "green", "GREEN", "On track", "Amber", "amber", "Slipping", "Red",
+                "Off track", "Blue", "Complete", "Done", "Purple"]  # fmt: skip
+    vague = ["Monthly", "Quarterly", "Immediate", "Ongoing", "TBC", "Q1 2027", "End of May",
+             "Spring", "Weekly", "after the summer"]  # fmt: skip
+    rows = []
+    for n in range(60):  # 60 actions: every section, status and wording at least once
+        due: object = f"{n % 28 + 1:02d}/03/2027" if n < 30 else vague[n % len(vague)]
+        rows.append(action_row({
+            "Ref": f"P-{n:02d}", "Section": sections[n % 12], "Status": statuses[n % 13],
+            "Due date": due, "Completed date": dt.date(2026, 10, 1) if n % 13 in (9, 10, 11)
+            else None, "Progress update": "Update",
+        }))  # fmt: skip
+    write_plan(tmp_path / "plan.xlsx", rows, sections=sections)
+    lines = invoke("inspect", str(tmp_path / "plan.xlsx"), "--as-of", "2026-11-23").stdout
+    lines = lines.splitlines()
+    assert not [line for line in lines if "more" in line and "…" in line]  # nothing cut
+    assert all(f"  {section}: 5 actions" in lines for section in sections)
+    for typed in statuses:
+        assert [line for line in lines if line.startswith(f'  "{typed}" → ')], typed
+    for typed in vague:
+        assert [line for line in lines if line.startswith(f'  Due date: "{typed}" → ')], typed
+    # 28 wordings of one shape, each the day it names: one line that accounts for all 30.
+    assert (
+        '  Due date: "01/03/2027" and 27 other wordings like it (30 cells) → the day each '
+        "names (01/03/2027 → 1 March 2027)"
+    ) in lines
+    assert len(lines) <= 70
