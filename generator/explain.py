@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.check.validate import skipped_rules
 from generator.common.a1 import column_letter
+from generator.common.matching import fold
 from generator.common.plurals import plural
 from generator.common.ukdates import uk_date
 from generator.errors import MissingColumns
@@ -243,7 +244,8 @@ def aliases_needed(ex: Explanation) -> Aliases:
     aliases = Aliases()
     if table is None:
         return aliases
-    if len(table.parts) <= 1 and not table.found_by.startswith("its name"):
+    named = fold(table.sheet) in {fold(name) for name in (table.spec.name, *table.spec.aliases)}
+    if len(table.parts) <= 1 and not named:
         aliases.sheet.append(table.sheet)
     for reading in table.readings:
         if reading.became and reading.how == "dated":

@@ -8,6 +8,7 @@ replaced.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,12 +67,19 @@ def write_rules_copy(
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.width = 4096
         document = yaml.load(text)
-        _add_aliases(document, aliases)
-        from io import StringIO
+        edits = _add_aliases(document, aliases)
+        edited = _edited_in_place(text, edits)
+        # The text edited where each list is, checked to mean what the edited document
+        # means; a layout the edit does not know is written out whole by ruamel.yaml
+        # instead (every long list then on one line).
+        if edited is not None and _same(YAML(typ="safe", pure=True), edited, document):
+            text = edited
+        else:
+            from io import StringIO
 
-        out = StringIO()
-        yaml.dump(document, out)
-        text = out.getvalue()
+            out = StringIO()
+            yaml.dump(document, out)
+            text = out.getvalue()
     if note:
         text = "".join(f"# {line}\n" for line in note.splitlines()) + "#\n" + text
     with atomic_path(destination, exclusive=True) as temp:
@@ -79,19 +87,33 @@ def write_rules_copy(
         load_rules(temp)  # a copy that would not load is never put in place
 
 
-def _add_aliases(document: Any, aliases: Aliases) -> None:
+@dataclass
+class _Edit:
+    """Names added to one entry's aliases: the list (None when the entry had none), or the
+    entry whose first key the new list follows."""
+
+    entry: Any
+    names: list[str]
+    listed: Any = None
+    count: int = 0  # how many aliases the list had before
+
+
+def _add_aliases(document: Any, aliases: Aliases) -> list[_Edit]:
     actions = document["sheets"][ACTIONS.sheet]
-    _extend(actions, aliases.sheet, ACTIONS.sheet)
+    edits = [_extend(actions, aliases.sheet, ACTIONS.sheet)]
     for column, names in aliases.columns.items():
-        _extend(actions["columns"][column], names, column)
+        edits.append(_extend(actions["columns"][column], names, column))
     for entry in document["status"]:
-        _extend(entry, aliases.statuses.get(entry["name"], []), entry["name"])
+        edits.append(_extend(entry, aliases.statuses.get(entry["name"], []), entry["name"]))
+    return [edit for edit in edits if edit.names]
 
 
-def _extend(entry: Any, names: Sequence[str], own_name: str) -> None:
+def _extend(entry: Any, names: Sequence[str], own_name: str) -> _Edit:
     """Add ``names`` to ``entry``'s aliases, each once, in the list's own style."""
+    listed = entry.get("aliases")
+    edit = _Edit(entry, [], listed, len(listed) if listed is not None else 0)
     if not names:
-        return
+        return edit
     if "aliases" not in entry:
         from ruamel.yaml.comments import CommentedSeq
 
@@ -102,4 +124,97 @@ def _extend(entry: Any, names: Sequence[str], own_name: str) -> None:
     for name in names:
         if fold(name) not in known:
             entry["aliases"].append(name)
+            edit.names.append(name)
             known.add(fold(name))
+    return edit
+
+
+#: The widest line an alias list is let grow to before it goes on to a new line.
+_WIDTH = 100
+
+
+def _edited_in_place(text: str, edits: list[_Edit]) -> str | None:
+    """``text`` with each edit's names written into its list where it stands (a long list
+    goes on to a new line as the file's own lists do), so nothing else in the file moves;
+    None when a list is laid out in a way this does not follow."""
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    insertions: list[tuple[int, str]] = []
+    for edit in edits:
+        quoted = [json.dumps(name, ensure_ascii=False) for name in edit.names]
+        listed = edit.listed
+        if listed is None:  # a new list, on the line after the entry's first key
+            key = next(iter(edit.entry))
+            line, column = edit.entry.lc.key(key)
+            if not isinstance(edit.entry[key], str | int | float | bool) or line + 1 >= len(starts):
+                return None
+            insertions.append((starts[line + 1], f"{' ' * column}aliases: [{', '.join(quoted)}]\n"))
+        elif listed.fa.flow_style():
+            line, column = listed.lc.line, listed.lc.col
+            start = starts[line] + column
+            end = _closing_bracket(text, start)
+            if end is None:
+                return None
+            before = text[start + 1 : end].rstrip()
+            at = start + 1 + len(before)
+            last_line = text[text.rfind("\n", 0, at) + 1 : at]
+            for name in quoted:
+                separator = ", " if before.strip() else ""
+                if before.strip() and len(last_line) + len(separator) + len(name) + 1 > _WIDTH:
+                    separator = ",\n" + " " * (column + 1)
+                    last_line = " " * (column + 1)
+                insertions.append((at, separator + name))
+                last_line += separator.rpartition("\n")[2] + name
+                before = name
+        else:  # a block list: each name on a line of its own after the last item
+            if not edit.count:
+                return None
+            line, column = listed.lc.item(edit.count - 1)
+            if line + 1 >= len(starts):
+                return None
+            added = "".join(f"{' ' * (column - 2)}- {name}\n" for name in quoted)
+            insertions.append((starts[line + 1], added))
+    for at, added in sorted(insertions, key=lambda insertion: insertion[0], reverse=True):
+        text = text[:at] + added + text[at:]
+    return text
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    """Where the flow list opening at ``start`` closes, quotes and inner lists skipped."""
+    depth, index, quote = 0, start, ""
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if quote:
+            if char == quote:
+                if quote == "'" and text.startswith("''", index):
+                    index += 2
+                    continue
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        elif char == "#" and text[index - 1] in " \t\n":
+            return None  # a comment inside the list: left to ruamel.yaml
+        index += 1
+    return None
+
+
+def _same(loader: Any, edited: str, document: Any) -> bool:
+    """Whether ``edited`` reads as the same data as the edited round-trip ``document`` (its
+    maps and lists compare equal to plain ones)."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return bool(loader.load(edited) == document)
+    except (YAMLError, ValueError):  # the edit broke the file: not the same
+        return False

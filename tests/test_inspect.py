@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ from conftest import ROOT, action_row, write_plan
 from layout_plans import heading_rows, sheet_per_section, status_typos, theme_column
 
 from generator.cli import main
+from generator.rules_copy import Aliases, write_rules_copy
 from generator.schema.rules import load_rules
 
 DEFAULT = (ROOT / "rules.yaml").read_text(encoding="utf-8")
@@ -198,3 +200,74 @@ def test_inspect_lists_every_section_status_and_wording_and_still_fits_the_scree
         "names (01/03/2027 → 1 March 2027)"
     ) in lines
     assert len(lines) <= 70
+
+
+def test_write_rules_changes_only_the_lists_it_adds_to(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Ofsted Action Plan"
+    sheet.append(["Ref", "Section", "Action", "Leed", "Due date", "Status", "Update Nov 26"])
+    sheet.append(["A1", "S", "Act", "Jo", dt.date(2027, 1, 1), "Green", "Late"])
+    book.save(tmp_path / "plan.xlsx")
+    mine = tmp_path / "my-rules.yaml"
+    invoke("inspect", str(tmp_path / "plan.xlsx"), "--write-rules", str(mine))
+    note, body = mine.read_text(encoding="utf-8").split("#\n", 1)
+    assert note.startswith("# Written by boardpack inspect")
+    # Take the three names out again and the shipped file is back, byte for byte: the
+    # lists that span two lines still do, and nothing else moved.
+    added = r',\s*"(Leed|Ofsted Action Plan|Update Nov 26)"'
+    assert re.sub(added, "", body) == DEFAULT
+    lead = next(i for i, line in enumerate(body.splitlines()) if '"Who?", "Who"' in line)
+    assert body.splitlines()[lead + 1].strip().endswith('"Responsible lead", "Leed"]')
+    # A list already past 100 characters goes on to a new line, lined up with its first.
+    assert '"Progress commentary",\n                  "Update Nov 26"]\n' in body
+
+
+TEAM_RULES = """\
+version: 1
+status:
+  - name: Blue
+    letter: B
+    meaning: completed
+    colour: "0070C0"
+    complete: true
+    aliases:
+      - Done
+      - 'Closed [signed off]'
+  - name: Green
+    letter: G
+    meaning: on track
+    colour: "00B050"
+  - name: Amber
+    letter: A
+    meaning: slipping
+    colour: "FFC000"
+    aliases: ["Slipping", 'Orange, or "late"']
+  - name: Red
+    letter: R
+    meaning: off track
+    colour: "FF0000"
+    aliases: [Off track,  # said at the board
+              Stuck]
+"""
+
+
+def test_a_teams_own_layouts_of_alias_lists_are_kept(tmp_path: Path) -> None:
+    source = tmp_path / "team.yaml"
+    source.write_text(DEFAULT.split("status:", 1)[0] + TEAM_RULES.split("version: 1\n")[1]
+                      + "no_date_words:" + DEFAULT.split("\nno_date_words:", 1)[1],
+                      encoding="utf-8")  # fmt: skip
+    aliases = Aliases(statuses={"Blue": ["Finished"], "Green": ['On "track"'],
+                                "Amber": ["ambre"]})  # fmt: skip
+    write_rules_copy(tmp_path / "copy.yaml", source, aliases)
+    copy = (tmp_path / "copy.yaml").read_text(encoding="utf-8")
+    key = load_rules(tmp_path / "copy.yaml").key
+    assert key.get("Blue").aliases[-1] == "Finished"  # type: ignore[union-attr]
+    assert '      - "Finished"\n' in copy  # a block list grows by a line of its own
+    assert 'On "track"' in key.get("Green").aliases  # type: ignore[union-attr]
+    assert '    aliases: ["On \\"track\\""]\n' in copy  # a list where there was none
+    assert key.get("Amber").aliases[-1] == "ambre"  # type: ignore[union-attr]
+    assert """aliases: ["Slipping", 'Orange, or "late"', "ambre"]""" in copy
+    assert "# said at the board" in copy  # untouched list with a comment inside
+    original = source.read_text(encoding="utf-8")
+    assert copy.count("\n") == original.count("\n") + 2
