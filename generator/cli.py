@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from generator.check.formats import FORMATS, render, write_step_summary
-from generator.common.atomic import refuse_overwriting_input
 from generator.common.files import read_text_or_raise
 from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress, TerminalProgress, wants_progress
@@ -366,6 +365,8 @@ def validate(
     if annotate is not None and len(workbooks) != 1:
         raise click.UsageError("--annotate works on one workbook at a time")
     if annotate is not None and rules_path is not None:
+        from generator.common.atomic import refuse_overwriting_input
+
         refuse_overwriting_input(annotate, rules_path)
     rules = load_rules(rules_path)
     paths = _without_lock_files(list(workbooks), quiet)
@@ -895,6 +896,8 @@ def _send_report(
     if dry_run:
         _show_outgoing(outgoing, settings)
     elif eml is not None:
+        from generator.common.atomic import refuse_overwriting_input
+
         refuse_overwriting_input(eml, report, *(inputs or []))
         write_eml(outgoing.message, eml, outgoing.bcc)
         click.echo(

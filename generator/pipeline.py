@@ -9,10 +9,10 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.check.validate import Validated, not_checked, validate
 from generator.common.matching import fold, spellings
@@ -20,13 +20,14 @@ from generator.common.plurals import plural
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import BoardpackError, UnreadableWorkbook
 from generator.findings import Finding, ValidationResult
-from generator.model.build import build_plan
-from generator.model.plan import Plan
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.workbook import Workbook, read_workbook
 from generator.read.xlsx_xml import XlsxCells
 from generator.schema.fields import MEASURES
 from generator.schema.rules import Rules
+
+if TYPE_CHECKING:  # the plan is built only when asked for: validate never builds it
+    from generator.model.plan import Plan
 
 DISTRIBUTION_SHEET = "Distribution"
 
@@ -99,6 +100,8 @@ class CheckedWorkbook:
     @functools.cached_property
     def plan(self) -> Plan:
         """The plan, built on first use: validating alone never needs it."""
+        from generator.model.build import build_plan
+
         plan = build_plan(self.validated, self.rules, self._measure_formats())
         plan.source_name = self.path.name
         try:
@@ -109,6 +112,8 @@ class CheckedWorkbook:
 
 
 def file_sha256(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF, action_row, write_plan
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.common.matching import did_you_mean
+from generator.model.asof import parse_as_of
 from generator.pipeline import check_workbook
 from generator.read.cells import parse_date
 from generator.read.text_dates import read_text_date
@@ -124,3 +127,19 @@ def test_a_revised_date_naming_no_day_replaces_a_due_date_that_has_passed(tmp_pa
     assert "green-but-overdue" in {
         f.rule for f in check_workbook(plan, load_rules(), AS_OF).result.findings
     }
+
+
+@given(st.dates(min_value=D(1, 1, 1)))
+def test_an_iso_as_of_date_reads_as_the_text_date_reader_reads_it(day: dt.date) -> None:
+    # parse_as_of reads the ISO form at once; it must agree with the full reader.
+    typed = day.isoformat()
+    assert parse_as_of(typed) == day == parse_date(typed, frozenset()).value
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("2026-02-31", "not a real date"), ("2026-13-01", "not a"), ("20261123", "not a date")],
+)
+def test_an_as_of_that_is_no_day_is_refused(typed: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        parse_as_of(typed)

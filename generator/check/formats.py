@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.common.plurals import plural
 from generator.common.xmltext import xml_safe
 from generator.findings import FINDING_KEYS, NOT_CHECKED_RULES, Finding, Severity, ValidationResult
+
+if TYPE_CHECKING:  # JUnit's XML is imported only when asked for: most runs print text
+    import xml.etree.ElementTree as ET
 
 #: The names ``--format`` accepts, the default first.
 FORMATS = ("text", "json", "github", "junit")
@@ -272,6 +275,8 @@ def format_junit(result: ValidationResult, *, strict: bool = False) -> str:
     exit code. A workbook that could not be checked at all is an ``<error>``: the test could
     not run. A workbook with no findings gets one passing testcase, so CI lists it.
     """
+    import xml.etree.ElementTree as ET
+
     by_file: dict[str, list[Finding]] = {name: [] for name in result.file_names()}
     for finding in result.findings:
         by_file[finding.file].append(finding)
@@ -296,6 +301,8 @@ def format_junit(result: ValidationResult, *, strict: bool = False) -> str:
 
 def _add_testcase(suite: ET.Element, finding: Finding, strict: bool) -> str:
     """Add ``finding`` as a testcase; return "errors", "failures" or "passed" for it."""
+    import xml.etree.ElementTree as ET
+
     classname = f"{finding.file}.{finding.sheet}" if finding.sheet else finding.file
     place = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
     name = f"{place} {finding.rule}" if place else finding.rule

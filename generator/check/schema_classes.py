@@ -18,6 +18,8 @@ from generator.schema.linear_regex import LinearValidator
 _SHAPE_ONLY = frozenset(("required", "nullable", "empty", "type", "meta"))
 # Rules that also look at the length.
 _LENGTH = frozenset(("minlength", "maxlength"))
+# The types whose values can be equal across types (True == 1 == 1.0).
+_EQUAL_ACROSS_TYPES = frozenset((bool, int, float))
 
 
 def _shape(value: Any) -> tuple[type, bool]:
@@ -60,10 +62,20 @@ def _classify_column(classify: Callable[[Any], Any], values: Sequence[Any]) -> l
     (type, value) pair), but one that tells values apart exactly as it does; forms never
     compare equal to each other, so answers cached under either stay right.
     """
-    if classify is _shape and "" not in values:
-        # With no empty string present, a value's shape is told by its type alone.
-        return list(map(type, values))
+    if classify is _shape:
+        types = list(map(type, values))
+        if str not in set(types) or "" not in values:
+            # With no empty string present, a value's shape is told by its type alone.
+            return types
     if classify is _whole:
+        if len(set(map(type, values)) & _EQUAL_ACROSS_TYPES) <= 1:
+            # No two values of different types can be equal (True == 1 == 1.0 cannot
+            # happen), so a value is its own class: no (type, value) pair is needed.
+            try:
+                set(values)
+            except TypeError:  # an unhashable value: take the careful road
+                return list(map(classify, values))
+            return list(values)
         keys = list(zip(map(type, values), values))
         try:
             set(keys)

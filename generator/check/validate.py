@@ -35,7 +35,7 @@ from generator.read.cells import (
     raw_text,
 )
 from generator.read.workbook import Table, Workbook
-from generator.schema.derived import EFFECTIVE_DUE, effective_due
+from generator.schema.derived import EFFECTIVE_DUE, effective_due, effective_due_column
 from generator.schema.fields import ACTIONS, RECOMMENDATIONS, REPORT, report_field_kinds
 from generator.schema.rules import AS_OF, RowRule, Rule, Rules
 
@@ -473,9 +473,9 @@ def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
             if not check.rule.enabled:
                 continue
             verdicts = SchemaCheck({name: check.schema}).verdicts({name: parsed.values[name]})
-            for index, passed in enumerate(verdicts):
+            for index in [index for index, passed in enumerate(verdicts) if not passed]:
                 # A cell that could not be read already has its finding: one is enough.
-                if passed or (index, name) in parsed.reported:
+                if (index, name) in parsed.reported:
                     continue
                 if name not in parsed.readings.get(index, {}):
                     reporter.cell(parsed, check.rule, index, name, table.raw[name][index])
@@ -500,10 +500,7 @@ def _row_rules(
     if table.spec.name == ACTIONS.sheet and due in values:
         revised = values.get(revised_due) or [None] * len(parsed)
         typed = parsed.undated.get(revised_due, {})  # a Revised due date naming no day
-        values[EFFECTIVE_DUE] = [
-            effective_due(old, new, typed_without_day=index in typed)[0]
-            for index, (old, new) in enumerate(zip(values[due], revised, strict=True))
-        ]
+        values[EFFECTIVE_DUE] = effective_due_column(values[due], revised, typed)
     _skipped_rules_warning(parsed, rules, reporter, also_needed)
     for row_rule in row_rules:
         if not row_rule.rule.enabled or not all(map(table.has, row_rule.columns)):
@@ -570,13 +567,24 @@ def _compare_firing(
     test = _OPS[compare.op]
     shift = dt.timedelta(days=compare.minus_days)
     left = values[compare.column]
-    right = [as_of] * len(left) if compare.than == AS_OF else values[compare.than]
+    if compare.than == AS_OF:
+        right, shift = [as_of - shift] * len(left), dt.timedelta(0)
+    else:
+        right = values[compare.than]
+    try:  # one pass while every pair compares, as dates with dates do
+        return [
+            index
+            for index, (applied, a, b) in enumerate(zip(applies, left, right, strict=True))
+            if applied and a is not None and b is not None and test(a, b - shift if shift else b)
+        ]
+    except TypeError:  # a date and text somewhere: row by row, leaving such rows out
+        pass
     firing = []
     for index, (applied, a, b) in enumerate(zip(applies, left, right, strict=True)):
         if not applied or a is None or b is None:
             continue
         try:
-            if test(a, b - shift if compare.minus_days else b):
+            if test(a, b - shift if shift else b):
                 firing.append(index)
         except TypeError:  # a rule comparing a date with text: nothing to say
             continue

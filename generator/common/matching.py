@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 _NOT_WORD = re.compile(r"[\W_]+")
 # The same characters but the line feed, which keeps the Refs of a column apart in one text.
 _NOT_WORD_BUT_LINES = re.compile(r"(?:[^\w\n]|_)+")
+# And as ASCII bytes, for deleting with bytes.translate: all but lower-case letters, digits
+# and the line feed (upper case is lowered first).
+_ASCII_NOT_WORD_BUT_LINES = bytes(c for c in range(128) if not chr(c).isalnum() and c != 10)
 
 
 def fold(text: str) -> str:
@@ -34,7 +37,11 @@ def ref_keys(refs: Sequence[str]) -> list[str]:
     joined = "\n".join(refs)
     if not refs or joined.count("\n") != len(refs) - 1:  # a Ref holding a line break
         return [ref_key(ref) for ref in refs]
-    folded = _NOT_WORD_BUT_LINES.sub("", joined.casefold()).split("\n")
+    if joined.isascii():  # most plans: deleting bytes is several times faster than a regex
+        data = joined.lower().encode("ascii").translate(None, _ASCII_NOT_WORD_BUT_LINES)
+        folded = data.decode("ascii").split("\n")
+    else:
+        folded = _NOT_WORD_BUT_LINES.sub("", joined.casefold()).split("\n")
     return [key or ref.strip() for key, ref in zip(folded, refs, strict=True)]
 
 

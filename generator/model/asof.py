@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from generator.read.cells import parse_date
@@ -22,7 +23,12 @@ def as_of_or_today(as_of: dt.date | None) -> dt.date:
 
 def parse_as_of(text: str) -> dt.date:
     """A day typed as 2026-11-23, 23/11/2026 or 23 November 2026; ValueError otherwise."""
-    parsed = parse_date(text.strip(), frozenset())
+    text = text.strip()
+    if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isdigit():
+        # The ISO form scripts give: read at once, without building every text-date pattern.
+        with contextlib.suppress(ValueError):  # 2026-02-31 goes on to say why it is no date
+            return dt.date.fromisoformat(text)
+    parsed = parse_date(text, frozenset())
     if isinstance(parsed.value, dt.date) and parsed.rule in ("", "date-as-text"):
         return parsed.value
     if parsed.rule == "impossible-date":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Container, Sequence
+from typing import Any, TypeVar
 
 from generator.schema.fields import ACTIONS
 
@@ -28,3 +29,15 @@ def effective_due(
     if typed_without_day:
         return None, ACTIONS.revised_due_date.name if due else ACTIONS.due_date.name
     return due, ACTIONS.due_date.name
+
+
+def effective_due_column(
+    due: Sequence[Any], revised: Sequence[Any], typed_without_day: Container[int]
+) -> list[Any]:
+    """``effective_due`` for every row of a plan at once (``typed_without_day`` holds the
+    rows whose target was typed as text naming no day): the same rule, without a call per
+    row, for validating 20,000 actions."""
+    return [
+        new if new else (None if index in typed_without_day else old)
+        for index, (old, new) in enumerate(zip(due, revised, strict=True))
+    ]
