@@ -87,15 +87,20 @@ def test_inspect_of_a_plan_it_cannot_read_shows_what_is_missing_and_exits_2(
     assert "boardpack rules my-rules.yaml" in result.stderr
 
 
-def test_write_rules_adds_the_aliases_the_workbook_needs_and_the_next_run_is_clean(
-    tmp_path: Path,
-) -> None:
+def ofsted_plan(path: Path, status: str) -> None:
+    """A one-sheet plan whose sheet, Lead header and update header need aliases."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Ofsted Action Plan"
     sheet.append(["Ref", "Section", "Action", "Leed", "Due date", "Status", "Update Nov 26"])
-    sheet.append(["A1", "S", "Act", "Jo", dt.date(2027, 1, 1), "ambre", "Late"])
-    book.save(tmp_path / "plan.xlsx")
+    sheet.append(["A1", "S", "Act", "Jo", dt.date(2027, 1, 1), status, "Late"])
+    book.save(path)
+
+
+def test_write_rules_adds_the_aliases_the_workbook_needs_and_the_next_run_is_clean(
+    tmp_path: Path,
+) -> None:
+    ofsted_plan(tmp_path / "plan.xlsx", status="ambre")
     mine = tmp_path / "my-rules.yaml"
     result = invoke("inspect", str(tmp_path / "plan.xlsx"), "--write-rules", str(mine))
     assert result.exit_code == 2  # Lead is missing until the alias is added
@@ -186,8 +191,8 @@ def test_inspect_lists_every_section_status_and_wording_and_still_fits_the_scree
             else None, "Progress update": "Update",
         }))  # fmt: skip
     write_plan(tmp_path / "plan.xlsx", rows, sections=sections)
-    lines = invoke("inspect", str(tmp_path / "plan.xlsx"), "--as-of", "2026-11-23").stdout
-    lines = lines.splitlines()
+    shown = invoke("inspect", str(tmp_path / "plan.xlsx"), "--as-of", "2026-11-23").stdout
+    lines = shown.splitlines()
     assert not [line for line in lines if "more" in line and "…" in line]  # nothing cut
     assert all(f"  {section}: 5 actions" in lines for section in sections)
     for typed in statuses:
@@ -203,12 +208,7 @@ def test_inspect_lists_every_section_status_and_wording_and_still_fits_the_scree
 
 
 def test_write_rules_changes_only_the_lists_it_adds_to(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Ofsted Action Plan"
-    sheet.append(["Ref", "Section", "Action", "Leed", "Due date", "Status", "Update Nov 26"])
-    sheet.append(["A1", "S", "Act", "Jo", dt.date(2027, 1, 1), "Green", "Late"])
-    book.save(tmp_path / "plan.xlsx")
+    ofsted_plan(tmp_path / "plan.xlsx", status="Green")
     mine = tmp_path / "my-rules.yaml"
     invoke("inspect", str(tmp_path / "plan.xlsx"), "--write-rules", str(mine))
     note, body = mine.read_text(encoding="utf-8").split("#\n", 1)
