@@ -88,20 +88,22 @@ def _declare_size(data: bytes, member: str, declared: int) -> bytes:
     return bytes(patched)
 
 
-def test_a_directory_that_lies_about_a_size_costs_no_memory(tmp_path: Path) -> None:
-    # word/styles.xml declares 1,000 bytes but inflates to 128 MB (128 KB packed).
+@pytest.mark.parametrize("member", ["word/styles.xml", "[Content_Types].xml"])
+def test_a_directory_that_lies_about_a_size_costs_no_memory(tmp_path: Path, member: str) -> None:
+    # The part declares 1,000 bytes but inflates to 128 MB (128 KB packed); in
+    # [Content_Types].xml, the first part read, the message was "This is a bug".
     parts = blank_template()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, body in parts.items():
-            if name == "word/styles.xml":
+            if name == member:
                 with archive.open(name, "w") as stream:
                     for _ in range(128):
                         stream.write(b"\0" * (1 << 20))
             else:
                 archive.writestr(name, body)
     path = tmp_path / "liar.docx"
-    path.write_bytes(_declare_size(buffer.getvalue(), "word/styles.xml", 1000))
+    path.write_bytes(_declare_size(buffer.getvalue(), member, 1000))
     tracemalloc.start()
     try:
         with pytest.raises(BadTemplate) as raised:
