@@ -1020,6 +1020,7 @@ def chase(
     """
     from generator.cycle.chase import chase as run_chase
     from generator.cycle.chase import send_requests, summary_lines
+    from generator.deliver.mailer import DeliveryUncertain
 
     settings = _smtp_settings(
         host=smtp_host,
@@ -1061,8 +1062,11 @@ def chase(
     for item in delivery.unaddressed:
         click.echo(f"Not sent to {item.request.lead}: no email address.", err=True)
     for item, error in delivery.failed:
+        # Only the server's answer to the message decides "not sent"; after silence it is
+        # unknown, and the message says so rather than inviting a second copy.
+        outcome = "sending to" if isinstance(error, DeliveryUncertain) else "not sent to"
         click.echo(
-            f"boardpack: not sent to {item.request.lead}: {one_line(with_options(error))}",
+            f"boardpack: {outcome} {item.request.lead}: {one_line(with_options(error))}",
             err=True,
         )
     if delivery.not_tried:

@@ -8,9 +8,11 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from click.testing import CliRunner
 from cycle_plans import ACTIONS, AS_OF, edit_as_lead, invoke, write_cycle_plan
-from smtp_servers import LOOPBACK, Server, parsed
+from smtp_servers import LOOPBACK, Script, Server, parsed, scripted
 
+from generator.cli import main
 from tests import hostile
 
 MB = 1 << 20
@@ -116,3 +118,23 @@ def test_collect_reads_a_plan_of_unclosed_tags_in_linear_time(run_cli, tmp_path:
                      "--as-of", AS_OF.isoformat(), timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert openpyxl.load_workbook(output)["Actions"]["I5"].value == "Begun"
+
+
+def test_chase_send_says_plainly_when_a_lead_may_or_may_not_have_been_sent_it(
+    tmp_path: Path,
+) -> None:
+    # The server takes the whole first message and then says nothing: "not sent to" would
+    # invite a second copy; the rest are not tried.
+    script = Script(after_data=None)
+    plan = write_cycle_plan(tmp_path / "plan.xlsx")
+    arguments = ["chase", str(plan), "--out", str(tmp_path / "sent"), "--as-of",
+                 AS_OF.isoformat(), "--send", "--smtp-host", LOOPBACK, "--security", "none",
+                 "--from", "pmo@council.example", "--timeout", "0.5"]  # fmt: skip
+    with scripted(script) as port:
+        result = CliRunner().invoke(main, [*arguments, "--smtp-port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert len(script.messages) == 1
+    (line,) = [line for line in result.stderr.splitlines() if "Head of Service:" in line]
+    assert line.startswith("boardpack: sending to Head of Service: ")
+    assert "may or may not have been delivered" in line and "not sent to" not in line
+    assert "were not sent their drafts" in result.stderr

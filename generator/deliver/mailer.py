@@ -104,6 +104,11 @@ class SendReport:
     accepted: tuple[str, ...]
 
 
+class DeliveryUncertain(SendError):
+    """The server took the whole message and never said whether it accepted it: it may or
+    may not have been delivered, so the message must not say either."""
+
+
 class RecipientsRefused(SendError):
     """The server refused some recipients; ``accepted`` says who was sent the message."""
 
@@ -867,7 +872,7 @@ def _failure(
             if watchdog.expired
             else _one_line(str(error)) or type(error).__name__
         )
-        return SendError(
+        return DeliveryUncertain(
             f"{server} took the whole message but never confirmed it ({why}), so it may or may "
             "not have been delivered; ask a recipient or your mail administrator before "
             "sending it again"
