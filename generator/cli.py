@@ -120,8 +120,11 @@ def _whole_writes() -> Iterator[None]:
         stream = getattr(sys, name)
         raw = getattr(stream, "buffer", None)
         if isinstance(raw, io.FileIO):
+            # A handle of its own on the descriptor (closefd=False): closing or collecting
+            # it never closes the stream it stands in for.
+            own = io.FileIO(raw.fileno(), "wb", closefd=False)
             whole = io.TextIOWrapper(
-                io.BufferedWriter(raw),
+                io.BufferedWriter(own),
                 encoding=stream.encoding,
                 errors=stream.errors,
                 line_buffering=True,
@@ -132,12 +135,10 @@ def _whole_writes() -> Iterator[None]:
     try:
         yield
     finally:
-        for name, stream, whole in replaced:
+        for name, stream, _ in replaced:
             setattr(sys, name, stream)
-            try:
-                whole.flush()
-            finally:
-                whole.detach().detach()  # the descriptor stays open, as it was
+        for _, _, whole in replaced:
+            whole.flush()  # a reader gone: BrokenPipeError, for friendly_errors to end on
 
 
 def _stop_for_closed_output() -> NoReturn:
