@@ -16,6 +16,7 @@ from generator.pipeline import check_workbook
 from generator.read.cells import parse_date
 from generator.read.text_dates import read_text_date
 from generator.render import build_report
+from generator.schema.derived import effective_due, effective_due_column
 from generator.schema.rules import load_rules
 from tests.report_reading import caption_of, column, open_report, table_captioned
 
@@ -143,3 +144,20 @@ def test_an_iso_as_of_date_reads_as_the_text_date_reader_reads_it(day: dt.date) 
 def test_an_as_of_that_is_no_day_is_refused(typed: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         parse_as_of(typed)
+
+
+maybe_day = st.one_of(st.none(), st.dates())
+
+
+@given(st.lists(st.tuples(maybe_day, maybe_day, st.booleans())))
+def test_the_effective_due_date_of_a_column_is_each_rows_own(
+    rows: list[tuple[dt.date | None, dt.date | None, bool]],
+) -> None:
+    # Validation works out the column at once; the plan asks row by row: one rule.
+    due, revised = [row[0] for row in rows], [row[1] for row in rows]
+    typed = {index for index, row in enumerate(rows) if row[2]}
+    expected = [
+        effective_due(old, new, typed_without_day=index in typed)[0]
+        for index, (old, new) in enumerate(zip(due, revised, strict=True))
+    ]
+    assert effective_due_column(due, revised, typed) == expected
