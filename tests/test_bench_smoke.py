@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -103,3 +105,18 @@ def test_runs_are_taken_in_turn_and_the_fastest_of_each_counts(tmp_path: Path) -
     assert all(t.seconds > 0 and t.cpu_seconds > 0 and not t.failure for t in timings.values())
     failing = best_of_each({"bad": [sys.executable, "-c", "raise SystemExit(3)"]}, 3)
     assert failing["bad"].failure.startswith("exit 3")
+
+
+def test_sections_bench_runs_and_prints_the_report_beside_the_floor(tmp_path: Path) -> None:
+    command = [sys.executable, "bench/sections.py", "--sections", "12", "--repeat", "1"]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = r"\s+\d+\.\d{3}\s+\d+\.\d\d\s+\d+\s+\d+\.\d\d$"  # s, ms/section, MB, × openpyxl
+    for name in ("openpyxl", "boardpack validate", "boardpack report"):
+        assert re.search(r"^\s+12\s+" + re.escape(name) + figures, done.stdout, re.M), done.stdout
+    assert "FAILED" not in done.stdout
+    assert re.search(r"^\s+12\s+openpyxl" + r"\s+\S+" * 3 + r"\s+1\.00$", done.stdout, re.M)
+    report = tmp_path / "report-sections-12.docx"
+    assert len(docx.Document(str(report)).tables) >= 12, "a table per section in the appendix"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -189,7 +188,8 @@ class Context:
                 )
                 properties(scratch)
                 made = self._properties[kind] = scratch._p.get_or_add_pPr()
-            element.append(copy.deepcopy(made))
+            # lxml's __copy__ copies the whole subtree, as deepcopy does, without its memo.
+            element.append(made.__copy__())
         if text:
             _append_run(element, text)
         self._end.addprevious(element)
