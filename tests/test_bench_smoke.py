@@ -113,10 +113,12 @@ def test_sections_bench_runs_and_prints_the_report_beside_the_floor(tmp_path: Pa
         [*command, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    figures = r"\s+\d+\.\d{3}\s+\d+\.\d\d\s+\d+\s+\d+\.\d\d$"  # s, ms/section, MB, × openpyxl
+    figures = (
+        r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d\d\s+\d+\s+\d+\.\d\d$"  # s, cpu s, ms/section, MB, ×
+    )
     for name in ("openpyxl", "boardpack validate", "boardpack report"):
         assert re.search(r"^\s+12\s+" + re.escape(name) + figures, done.stdout, re.M), done.stdout
     assert "FAILED" not in done.stdout
-    assert re.search(r"^\s+12\s+openpyxl" + r"\s+\S+" * 3 + r"\s+1\.00$", done.stdout, re.M)
+    assert re.search(r"^\s+12\s+openpyxl" + r"\s+\S+" * 4 + r"\s+1\.00$", done.stdout, re.M)
     report = tmp_path / "report-sections-12.docx"
     assert len(docx.Document(str(report)).tables) >= 12, "a table per section in the appendix"
