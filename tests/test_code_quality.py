@@ -45,3 +45,19 @@ def test_no_absolute_machine_path_in_the_repository() -> None:
                 parts += [(f"{name}:{inner}", package.read(inner)) for inner in package.namelist()]
         found += [where for where, data in parts if _MACHINE_PATH.search(data)]
     assert found == []
+
+
+def test_findings_are_made_in_one_place() -> None:
+    """Every Finding comes from check/reporter.py, so a rule switched off in rules.yaml, a
+    message template and a value's form mean the same wherever a problem is found."""
+    import ast
+
+    makers = []
+    for path in sorted((ROOT / "generator").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name == "Finding":
+                    makers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert makers and all(m.startswith("generator/check/reporter.py:") for m in makers), makers

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.check.coverage import columns_needed, coverage_problems
+from generator.check.reporter import Reporter, shown
 from generator.check.schema_classes import SchemaCheck
 from generator.common.matching import did_you_mean, fold, ref_keys
 from generator.common.ukdates import uk_date
@@ -45,11 +45,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: The types whose values can be equal across types (True == 1 == 1.0).
 _EQUAL_ACROSS_TYPES = frozenset((bool, int, float))
-#: Longest value quoted in a message; a 30,000-character cell is cut short.
-MAX_SHOWN = 200
 #: Reading rules after which a date cell holds text but names no day.
 _NO_DAY = frozenset(("no-date", "not-a-date", "impossible-date"))
 
@@ -149,101 +146,6 @@ class CellExtras:
     error_values: Callable[[str], dict[tuple[int, int], str]] | None = None
 
 
-def shown(value: Any) -> str:
-    """A value as a message shows it: UK dates, "empty" for nothing, long text cut short."""
-    if value is None or value == "":
-        return "empty"
-    if isinstance(value, dt.date):
-        return uk_date(value)
-    text = raw_text(value)
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
-
-
-def finding_value(value: Any) -> str:
-    """The value a finding reports: as found (ISO for dates), long text cut short."""
-    if value is None:
-        return ""
-    text = raw_text(value)
-    return text if len(text) <= 2 * MAX_SHOWN else text[: 2 * MAX_SHOWN - 1] + "…"
-
-
-def render_message(template: str, fields: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders; unknown ones stay as typed, nothing else is evaluated."""
-    return _PLACEHOLDER.sub(
-        lambda match: str(fields[match[1]]) if match[1] in fields else match[0], template
-    )
-
-
-class _Reporter:
-    """Makes every finding about one file: the one place validation builds a Finding."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.findings: list[Finding] = []
-
-    def cell(
-        self,
-        parsed: ParsedTable,
-        rule: Rule,
-        index: int | None,
-        where_column: str,
-        value: Any,
-        *,
-        label: str = "",
-        **extra: Any,
-    ) -> None:
-        """Record a finding for ``rule`` at ``where_column`` of row ``index`` (None: sheet).
-
-        ``label`` names the column in the finding when the header would not say enough (a
-        Report sheet Value is named by its Field).
-        """
-        if not rule.enabled:
-            return
-        table = parsed.table
-        row = table.row_numbers[index] if index is not None else None
-        ref = parsed.ref(index) if index is not None else ""
-        header = label or table.headers.get(where_column, where_column)
-        fields = {
-            "value": shown(value),
-            "column": header,
-            "ref": ref,
-            **{key: shown(item) if key == "other" else item for key, item in extra.items()},
-        }
-        self.findings.append(
-            Finding(
-                file=self.file,
-                sheet=table.sheet_at(index),
-                cell=table.cell_at(where_column, index)
-                if index is not None and table.has(where_column)
-                else "",
-                row=row,
-                column=header if where_column else "",
-                ref=ref,
-                rule=rule.id,
-                severity=rule.severity,
-                message=render_message(rule.message, fields),
-                value=finding_value(value),
-            )
-        )
-
-    def sheet(self, rule: Rule, sheet: str, **fields: str) -> None:
-        """Record a finding for ``rule`` about a whole sheet that has no table to point into."""
-        if rule.enabled:
-            self.findings.append(
-                Finding(
-                    file=self.file,
-                    sheet=sheet,
-                    cell="",
-                    row=None,
-                    column="",
-                    ref="",
-                    rule=rule.id,
-                    severity=rule.severity,
-                    message=render_message(rule.message, fields),
-                )
-            )
-
-
 def validate(
     workbook: Workbook,
     rules: Rules,
@@ -254,7 +156,7 @@ def validate(
 ) -> Validated:
     """Every finding for the workbook, and its parsed values by sheet name."""
     extras = extras or CellExtras()
-    reporter = _Reporter(file_label)
+    reporter = Reporter(file_label)
     validated = Validated(findings=reporter.findings, sheets={})
     # The coverage rules read Actions columns only when there is something to cover.
     covering = columns_needed(rules) if RECOMMENDATIONS.sheet in workbook.tables else {}
@@ -366,7 +268,7 @@ def _parse_repeating_column(
     return list(map(value_of.__getitem__, keys)), notes
 
 
-def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> None:
+def _reading_findings(parsed: ParsedTable, rules: Rules, reporter: Reporter) -> None:
     table = parsed.table
     for index in sorted(parsed.readings):
         for name, rule_id in parsed.readings[index].items():
@@ -393,7 +295,7 @@ def reading_hint(rule_id: str, raw: Any, rules: Rules) -> str:
 
 
 def _status_from_colour(
-    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
+    parsed: ParsedTable, rules: Rules, reporter: Reporter, extras: CellExtras
 ) -> None:
     """Best effort: a Status left empty but filled with a key colour is read as that status."""
     table = parsed.table
@@ -420,7 +322,7 @@ def _status_from_colour(
 
 
 def _empty_formulas(
-    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
+    parsed: ParsedTable, rules: Rules, reporter: Reporter, extras: CellExtras
 ) -> None:
     """Formulas whose result was never saved, which calamine reads as empty."""
     if extras.empty_formulas is not None:
@@ -431,7 +333,7 @@ def _empty_formulas(
 
 
 def _error_values(
-    parsed: ParsedTable, rules: Rules, reporter: _Reporter, extras: CellExtras
+    parsed: ParsedTable, rules: Rules, reporter: Reporter, extras: CellExtras
 ) -> None:
     """Cells holding #REF!, #DIV/0! and the like, which calamine also reads as empty."""
     if extras.error_values is not None:
@@ -445,7 +347,7 @@ def _flag_cells(
     parsed: ParsedTable,
     cells: Mapping[tuple[int, int], str | None],
     rule: Rule,
-    reporter: _Reporter,
+    reporter: Reporter,
     indexes: range,
     columns: Mapping[str, int],
 ) -> None:
@@ -466,7 +368,7 @@ def _flag_cells(
             reporter.cell(parsed, rule, index, name, value)
 
 
-def _column_checks(parsed: ParsedTable, reporter: _Reporter) -> None:
+def _column_checks(parsed: ParsedTable, reporter: Reporter) -> None:
     table = parsed.table
     for name in table.raw:
         for check in table.spec.columns[name].checks:
@@ -485,7 +387,7 @@ def _row_rules(
     parsed: ParsedTable,
     rules: Rules,
     as_of: dt.date,
-    reporter: _Reporter,
+    reporter: Reporter,
     also_needed: Mapping[str, list[str]],
 ) -> None:
     """The row rules for this sheet (rules.yaml says which sheet each is for); the
@@ -543,7 +445,7 @@ def skipped_rules(
 
 
 def _skipped_rules_warning(
-    parsed: ParsedTable, rules: Rules, reporter: _Reporter, also_needed: Mapping[str, list[str]]
+    parsed: ParsedTable, rules: Rules, reporter: Reporter, also_needed: Mapping[str, list[str]]
 ) -> None:
     """One warning per missing optional column, naming the rules that could not run."""
     for name, rule_ids in skipped_rules(parsed.table, rules, also_needed).items():
@@ -596,7 +498,7 @@ def _report_row_rule(
     index: int,
     parsed: ParsedTable,
     as_of: dt.date,
-    reporter: _Reporter,
+    reporter: Reporter,
 ) -> None:
     values = parsed.values
     column = row_rule.column
@@ -622,9 +524,7 @@ def _report_row_rule(
     )
 
 
-def _table_rules(
-    parsed: ParsedTable, rules: Rules, workbook: Workbook, reporter: _Reporter
-) -> None:
+def _table_rules(parsed: ParsedTable, rules: Rules, workbook: Workbook, reporter: Reporter) -> None:
     table = parsed.table
     for table_rule in rules.table_rules:
         if table_rule.sheet != table.spec.name:
@@ -672,12 +572,12 @@ def not_checked(error: BoardpackError, rules: Rules, file_label: str, path: Path
         rule, sheet = rules.reading["unreadable-workbook"], ""
     # The message names the file already; the finding's location does that.
     reason = str(error).removeprefix(f"{path}: ")
-    reporter = _Reporter(file_label)
+    reporter = Reporter(file_label)
     reporter.sheet(rule, sheet, reason=reason)
     return reporter.findings
 
 
-def _report_values(parsed: ParsedTable, rules: Rules, reporter: _Reporter) -> dict[str, Any]:
+def _report_values(parsed: ParsedTable, rules: Rules, reporter: Reporter) -> dict[str, Any]:
     """The Report sheet's values by ReportFields field; a Field boardpack does not know, and
     a date field's Value that is not a date, are findings."""
     kinds = report_field_kinds()

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.check.reporter import Reporter
 from generator.common.atomic import refuse_overwriting_input
 from generator.common.progress import NO_PROGRESS, Progress
 from generator.common.ukdates import plural
@@ -25,7 +26,7 @@ from generator.cycle.returned import (
 )
 from generator.cycle.values import shown
 from generator.errors import BoardpackError, NothingToCollect, OutputError
-from generator.findings import Finding, Severity
+from generator.findings import Finding
 from generator.pipeline import CheckedWorkbook, check_workbook
 from generator.read.guard import DEFAULT_LIMITS, Limits
 from generator.schema.rules import Rules
@@ -91,7 +92,7 @@ def collect(
         try:
             run.files.append(read_returned(path, reading, limits))
         except BoardpackError as error:
-            run.unreadable.append(_unreadable(path, str(error)))
+            run.unreadable.extend(_unreadable(path, str(error)))
     run.merge = merge_returned(checked, run.files, rules, as_of, package.unwritable)
     progress.phase(f"Writing {output.name}")
     headers = checked.workbook.actions.headers
@@ -115,21 +116,12 @@ def _change_row(header: str, change: Change) -> ChangeRow:
     )
 
 
-def _unreadable(path: Path, message: str) -> Finding:
+def _unreadable(path: Path, message: str) -> list[Finding]:
     # The error names the file already; the finding keeps only what is wrong.
     detail = message.split(": ", 1)[1] if message.startswith(f"{path}: ") else message
-    rule = "returned-unreadable"
-    return Finding(
-        file=str(path),
-        sheet="",
-        cell="",
-        row=None,
-        column="",
-        ref="",
-        rule=rule,
-        severity=Severity.ERROR,
-        message=REFUSALS[rule].format(detail=detail),
-    )
+    reporter = Reporter(str(path))
+    reporter.at(REFUSALS["returned-unreadable"], {"detail": detail})
+    return reporter.findings
 
 
 def summary_line(run: CollectRun) -> str:

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.check.validate import finding_value, reading_hint, validate
+from generator.check.reporter import Reporter
+from generator.check.validate import reading_hint, validate
 from generator.common.matching import fold, ref_key
 from generator.cycle.columns import LEAD_MAY_CHANGE
 from generator.cycle.filenames import distinct_stems
@@ -30,31 +31,36 @@ from generator.read.cells import Parsed, is_blank, raw_text
 from generator.read.workbook import Table
 from generator.schema.derived import EFFECTIVE_DUE
 from generator.schema.fields import ACTIONS
-from generator.schema.rules import Rules
+from generator.schema.rules import Rule, Rules
 
 #: Of the (sheet, A1) plan cells given, those that must not be overwritten, with the reason.
 Unwritable = Callable[[Iterable[tuple[str, str]]], Mapping[tuple[str, str], str]]
-#: Why a returned cell was not applied: rule id -> what the person is told.
+#: Why a returned cell was not applied: rule id -> what the person is told. Refusals are
+#: findings like any other (errors, made by the one reporter), but not switches in rules.yaml:
+#: collect never applies what it refuses.
 REFUSALS = {
-    "returned-unreadable": "not collected: {detail}",
-    "returned-whose": "cannot tell whose workbook this is: it has no chase record and its "
-    "name is not a lead's; nothing in it was applied",
-    "returned-no-ref": "this row has no Ref, so it cannot be matched to the plan; not applied",
-    "returned-unknown-ref": "{ref} is not in the plan; this row was not applied",
-    "returned-duplicate-ref": "{ref} is on more than one row of the plan, so the change "
-    "cannot be placed; not applied",
-    "returned-not-leads": "{ref} is not one of {lead}'s actions (its lead is {owner}); "
-    "{columns} not applied",
-    "returned-locked-column": "{column} is not a column a lead may change; "
-    "{new} was not applied (leads may change {allowed})",
-    "returned-no-column": "the plan has no {column} column; {new} was not applied",
-    "returned-conflict": "{column} of {ref} was changed to {new} here but to {other} in "
-    "{files}; neither was applied",
-    "returned-changed-in-plan": "{column} of {ref} has been changed in the plan since the "
-    "chase (to {now}); {new} was not applied",
-    "returned-not-writable": "the plan's cell {cell} cannot take a value because {reason}; "
-    "{new} was not applied",
-    "returned-invalid": "{new} was not applied: {reason}",
+    rule: Rule(rule, Severity.ERROR, message)
+    for rule, message in {
+        "returned-unreadable": "not collected: {detail}",
+        "returned-whose": "cannot tell whose workbook this is: it has no chase record and its "
+        "name is not a lead's; nothing in it was applied",
+        "returned-no-ref": "this row has no Ref, so it cannot be matched to the plan; not applied",
+        "returned-unknown-ref": "{ref} is not in the plan; this row was not applied",
+        "returned-duplicate-ref": "{ref} is on more than one row of the plan, so the change "
+        "cannot be placed; not applied",
+        "returned-not-leads": "{ref} is not one of {lead}'s actions (its lead is {owner}); "
+        "{columns} not applied",
+        "returned-locked-column": "{column} is not a column a lead may change; "
+        "{new} was not applied (leads may change {allowed})",
+        "returned-no-column": "the plan has no {column} column; {new} was not applied",
+        "returned-conflict": "{column} of {ref} was changed to {new} here but to {other} in "
+        "{files}; neither was applied",
+        "returned-changed-in-plan": "{column} of {ref} has been changed in the plan since the "
+        "chase (to {now}); {new} was not applied",
+        "returned-not-writable": "the plan's cell {cell} cannot take a value because {reason}; "
+        "{new} was not applied",
+        "returned-invalid": "{new} was not applied: {reason}",
+    }.items()
 }
 
 
@@ -157,9 +163,7 @@ def merge_returned(
     for returned in returned_files:
         returned.lead = whose(returned, checked)
         if not returned.lead:
-            merge.refusals.append(
-                _refusal(returned, None, ACTIONS.ref.name, "returned-whose", judge)
-            )
+            _refusal(merge, returned, None, ACTIONS.ref.name, "returned-whose", judge)
             continue
         for row in returned.rows:
             _judge_row(judge, returned, row, proposals, merge)
@@ -196,61 +200,50 @@ def _judge_row(
     if not changed:
         return
     if not row.ref:
-        merge.refusals.append(_refusal(returned, row, ACTIONS.ref.name, "returned-no-ref", judge))
+        _refusal(merge, returned, row, ACTIONS.ref.name, "returned-no-ref", judge)
         return
     if not positions:
-        merge.refusals.append(
-            _refusal(returned, row, ACTIONS.ref.name, "returned-unknown-ref", judge)
-        )
+        _refusal(merge, returned, row, ACTIONS.ref.name, "returned-unknown-ref", judge)
         return
     if index is None:
-        merge.refusals.append(
-            _refusal(returned, row, ACTIONS.ref.name, "returned-duplicate-ref", judge)
-        )
+        _refusal(merge, returned, row, ACTIONS.ref.name, "returned-duplicate-ref", judge)
         return
     owner = judge.leads[index] if index < len(judge.leads) else ""
     if fold(owner) != fold(returned.lead):
         columns = ", ".join(judge.header(column) for column in changed)
-        merge.refusals.append(
-            _refusal(
-                returned,
-                row,
-                ACTIONS.ref.name,
-                "returned-not-leads",
-                judge,
-                owner=owner,
-                columns=columns,
-            )
+        _refusal(
+            merge,
+            returned,
+            row,
+            ACTIONS.ref.name,
+            "returned-not-leads",
+            judge,
+            owner=owner,
+            columns=columns,
         )
         return
     for column, (value, parsed) in changed.items():
         if column not in LEAD_MAY_CHANGE:
-            merge.refusals.append(
-                _refusal(returned, row, column, "returned-locked-column", judge, new=value)
-            )
+            _refusal(merge, returned, row, column, "returned-locked-column", judge, new=value)
             continue
         if not judge.table.has(column):
-            merge.refusals.append(
-                _refusal(returned, row, column, "returned-no-column", judge, new=value)
-            )
+            _refusal(merge, returned, row, column, "returned-no-column", judge, new=value)
             continue
         rule = judge.rules.reading.get(parsed.rule) if parsed.rule else None
         if rule is not None and rule.enabled and rule.severity is Severity.ERROR:
             typed = raw_text(row.raw[column])
             hint = reading_hint(parsed.rule, row.raw[column], judge.rules)
             reason = rule.message.replace("{value}", typed).replace("{hint}", hint)
-            merge.refusals.append(
-                _refusal(returned, row, column, "returned-invalid", judge, new=value, reason=reason)
+            _refusal(
+                merge, returned, row, column, "returned-invalid", judge, new=value, reason=reason
             )
             continue
         now = judge.plan_value(index, column)
         if fingerprint(value) == fingerprint(now):
             continue  # already in the plan: collecting again changes nothing
         if fingerprint(now) != judge.sent(returned, row.ref, index, column):
-            merge.refusals.append(
-                _refusal(
-                    returned, row, column, "returned-changed-in-plan", judge, new=value, now=now
-                )
+            _refusal(
+                merge, returned, row, column, "returned-changed-in-plan", judge, new=value, now=now
             )
             continue
         proposals[(index, column)].append((value, returned, row))
@@ -269,17 +262,16 @@ def _settle_conflicts(
         if len(values) > 1:
             for value, returned, row in offers:
                 others = [(v, r) for v, r, _ in offers if fingerprint(v) != fingerprint(value)]
-                merge.refusals.append(
-                    _refusal(
-                        returned,
-                        row,
-                        column,
-                        "returned-conflict",
-                        judge,
-                        new=value,
-                        other=_quoted(others[0][0]),
-                        files=", ".join(dict.fromkeys(r.name for _, r in others)),
-                    )
+                _refusal(
+                    merge,
+                    returned,
+                    row,
+                    column,
+                    "returned-conflict",
+                    judge,
+                    new=value,
+                    other=_quoted(others[0][0]),
+                    files=", ".join(dict.fromkeys(r.name for _, r in others)),
                 )
             continue
         candidates[(index, column)] = Change(
@@ -298,17 +290,16 @@ def _settle_conflicts(
 
 def _refuse(judge: _Judge, change: Change, rule: str, merge: Merge, **fields: Any) -> None:
     for returned, row in change.sources:
-        merge.refusals.append(
-            _refusal(
-                returned,
-                row,
-                change.column,
-                rule,
-                judge,
-                new=change.new,
-                cell=change.cell,
-                **fields,
-            )
+        _refusal(
+            merge,
+            returned,
+            row,
+            change.column,
+            rule,
+            judge,
+            new=change.new,
+            cell=change.cell,
+            **fields,
         )
 
 
@@ -378,14 +369,15 @@ def _position(finding: Finding) -> tuple[str, int, int, str]:
 
 
 def _refusal(
+    merge: Merge,
     returned: ReturnedFile,
     row: ReturnedRow | None,
     column: str,
     rule: str,
     judge: _Judge,
     **fields: Any,
-) -> Finding:
-    """A refusal located at the returned file's cell, in the words of ``REFUSALS``."""
+) -> None:
+    """Refuse: a finding located at the returned file's cell, in the words of ``REFUSALS``."""
     ref = row.ref if row is not None else ""
     words = {
         "ref": ref or "this row",
@@ -399,17 +391,13 @@ def _refusal(
             words[name] = _quoted(words[name])
     if "owner" in words:
         words["owner"] = words["owner"] or "nobody"
-    message = REFUSALS[rule].format(**words)
-    raw = row.raw.get(column) if row is not None else None
-    return Finding(
-        file=str(returned.path),
+    Reporter(str(returned.path), merge.refusals).at(
+        REFUSALS[rule],
+        words,
         sheet=returned.table.sheet,
         cell=returned.cell(column, row.row) if row is not None else "",
         row=row.row if row is not None else None,
         column=judge.header(column) if row is not None and column != ACTIONS.ref.name else "",
         ref=ref,
-        rule=rule,
-        severity=Severity.ERROR,
-        message=message,
-        value=finding_value(raw),
+        value=row.raw.get(column) if row is not None else None,
     )
