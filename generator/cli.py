@@ -1021,7 +1021,6 @@ def chase(
     """
     from generator.cycle.chase import chase as run_chase
     from generator.cycle.chase import send_requests, summary_lines
-    from generator.deliver.mailer import DeliveryUncertain
 
     settings = _smtp_settings(
         host=smtp_host,
@@ -1063,21 +1062,26 @@ def chase(
     for item in delivery.unaddressed:
         click.echo(f"Not sent to {item.request.lead}: no email address.", err=True)
     for item, error in delivery.failed:
+        click.echo(
+            f"boardpack: not sent to {item.request.lead}: {one_line(with_options(error))}",
+            err=True,
+        )
+    for item, uncertain in delivery.unconfirmed:
         # Only the server's answer to the message decides "not sent"; after silence it is
         # unknown, and the message says so rather than inviting a second copy.
-        outcome = "sending to" if isinstance(error, DeliveryUncertain) else "not sent to"
         click.echo(
-            f"boardpack: {outcome} {item.request.lead}: {one_line(with_options(error))}",
+            f"boardpack: sending to {item.request.lead}: {one_line(with_options(uncertain))}",
             err=True,
         )
     if delivery.not_tried:
         leads = ", ".join(item.request.lead for item in delivery.not_tried)
         click.echo(
             f"boardpack: sending stopped there, so {plural(len(delivery.not_tried), 'lead')} "
-            f"were not sent their drafts ({leads}); the drafts are in {folder}",
+            f"{'was' if len(delivery.not_tried) == 1 else 'were'} not sent their drafts "
+            f"({leads}); the drafts are in {folder}",
             err=True,
         )
-    if delivery.failed:
+    if delivery.failed or delivery.unconfirmed:
         sys.exit(EXIT_COULD_NOT_RUN)
 
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 from cycle_plans import AS_OF, LEAD_FILES, find_header_row, header_columns, invoke, write_cycle_plan
-from smtp_servers import LOOPBACK, Server, attachments_of, parsed
+from smtp_servers import LOOPBACK, REFUSED, Script, Server, attachments_of, parsed, scripted
 
 from generator.cli import main
 from generator.cycle.filenames import distinct_stems, safe_stem
@@ -312,3 +312,63 @@ def test_an_out_folder_that_is_a_file_is_refused_naming_the_option(tmp_path: Pat
     assert result.stderr == (
         f"boardpack: {taken}: is a file, not a folder; choose another folder (--out)\n"
     )
+
+
+def _smtp_environment(port: int) -> dict[str, str | None]:
+    smtp = {"HOST": LOOPBACK, "PORT": str(port), "SECURITY": "none", "FROM": "p@c.example"}
+    return {f"BOARDPACK_SMTP_{name}": value for name, value in smtp.items()} | {
+        "BOARDPACK_SMTP_TIMEOUT": "0.5"
+    }
+
+
+def test_a_lead_the_server_refuses_is_named_and_the_others_are_sent(
+    plan: Path, tmp_path: Path, plain_server: Server
+) -> None:
+    book = openpyxl.load_workbook(plan)
+    for row in book["Distribution"].iter_rows():
+        for cell in row:
+            if cell.value == "sian.jones@council.example":
+                cell.value = REFUSED
+    book.save(plan)
+    folder = tmp_path / "chase"
+    outcome = CliRunner().invoke(
+        main,
+        ["chase", str(plan), "--out", str(folder), "--as-of", AS_OF.isoformat(), "--send"],
+        env=_smtp_environment(plain_server.port),
+    )
+    assert outcome.exit_code == 2
+    delivered = sorted(rcpt for message in plain_server.received for rcpt in message.rcpt_tos)
+    assert delivered == sorted(
+        address for lead, (_, address) in LEAD_FILES.items() if address and lead != "Siân Jones"
+    )
+    assert outcome.stdout.count("Sent to ") == 3
+    server = f"{LOOPBACK}:{plain_server.port}"
+    assert outcome.stderr.splitlines() == [
+        "Not sent to Con: no email address.",
+        f"boardpack: not sent to Siân Jones: {server} refused every recipient "
+        f"({REFUSED} (550 5.1.1 No such user here)); nothing was sent",
+    ]
+
+
+def test_a_message_the_server_never_confirms_is_not_called_unsent(
+    plan: Path, tmp_path: Path
+) -> None:
+    script = Script(after_data=None)  # the whole message taken, then silence
+    folder = tmp_path / "chase"
+    with scripted(script) as port:
+        outcome = CliRunner().invoke(
+            main,
+            ["chase", str(plan), "--out", str(folder), "--as-of", AS_OF.isoformat(), "--send"],
+            env=_smtp_environment(port),
+        )
+    assert outcome.exit_code == 2
+    assert len(script.messages) == 1
+    errors = outcome.stderr.splitlines()
+    assert errors[1].startswith(
+        f"boardpack: sending to Head of Service: {LOOPBACK}:{port} took the whole message "
+        "but never confirmed it"
+    )
+    assert "may or may not have been delivered" in errors[1]
+    assert "not sent to Head of Service" not in outcome.stderr
+    assert errors[2].startswith("boardpack: sending stopped there, so 3 leads were not sent")
+    assert len(errors) == 3 and "Traceback" not in outcome.stderr

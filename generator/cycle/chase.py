@@ -24,6 +24,7 @@ from generator.cycle.values import fingerprint, value_of
 from generator.deliver.mailer import (
     MIME_TYPES,
     Attachment,
+    DeliveryUncertain,
     RecipientsRefused,
     SendReport,
     SmtpSettings,
@@ -161,27 +162,39 @@ def _raw_rows(table: Table) -> Callable[[int], dict[str, Any]]:
 
 @dataclass
 class Delivery:
-    """What sending the drafts did: sent, refused, not addressed, or not tried because the
-    server itself failed before them."""
+    """What sending the drafts did, lead by lead: sent; perhaps sent (the server took the
+    message but never confirmed it); refused or failed, so not sent; not addressed; or not
+    tried, because the server itself had failed before them."""
 
     sent: list[tuple[Sent, SendReport]] = field(default_factory=list)
+    unconfirmed: list[tuple[Sent, DeliveryUncertain]] = field(default_factory=list)
     failed: list[tuple[Sent, SendError]] = field(default_factory=list)
     unaddressed: list[Sent] = field(default_factory=list)
     not_tried: list[Sent] = field(default_factory=list)
 
+    @property
+    def server_failed(self) -> bool:
+        """Whether the server itself failed (not just refused one lead's address)."""
+        return bool(self.unconfirmed) or any(
+            not isinstance(error, RecipientsRefused) for _, error in self.failed
+        )
+
 
 def send_requests(run: ChaseRun, settings: SmtpSettings) -> Delivery:
     """Send each addressed draft. A recipient the server refuses is noted and the rest go
-    on; a failure of the server itself (connection, login) stops sending there."""
+    on; a failure of the server itself (connection, login, a message never confirmed) stops
+    sending there."""
     delivery = Delivery()
     for item in run.written:
         if item.request.address is None:
             delivery.unaddressed.append(item)
-        elif any(not isinstance(error, RecipientsRefused) for _, error in delivery.failed):
+        elif delivery.server_failed:
             delivery.not_tried.append(item)
         else:
             try:
                 report = send_message(item.message, settings, [item.request.address.addr_spec])
+            except DeliveryUncertain as error:
+                delivery.unconfirmed.append((item, error))
             except SendError as error:
                 delivery.failed.append((item, error))
             else:
