@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from generator.common.a1 import column_letter, column_number
-from generator.common.ooxml import attribute, with_attribute, without_attribute
+from generator.common.ooxml import attribute, start_tag, with_attribute, without_attribute
 
 _SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*?/?>")
@@ -113,6 +113,21 @@ def column_styles(xml: bytes) -> dict[int, int]:
     return styles
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One cell to be written: where it is, and what the sheet has there now."""
+
+    row: int
+    column: int
+    prefix: bytes  # the sheet's element prefix ("x:" or nothing)
+    element: bytes | None  # the cell's element as written, or None when the sheet has none
+    style: int | None  # its ``s``; for a new cell, the row's or column's style (None: neither)
+
+    @property
+    def reference(self) -> bytes:
+        return f"{column_letter(self.column)}{self.row}".encode()
+
+
 def mark_cells(
     xml: bytes, marks: Mapping[Cell, Mark], restyle: Callable[[int, Mark], int]
 ) -> bytes:
@@ -121,10 +136,31 @@ def mark_cells(
     A cell not in the XML is inserted (in its row, in column order; or in a new row, in row
     order), with the row's or column's style as its own before restyling.
     """
+
+    def restyled(slot: Slot, mark: Mark) -> bytes:
+        style = str(restyle(slot.style or 0, mark)).encode()
+        if slot.element is None:
+            return _empty_cell(slot.prefix, slot.row, slot.column, int(style))
+        tag = start_tag(slot.element)
+        return with_attribute(tag, b"s", style) + slot.element[len(tag) :]
+
+    return edit_cells(xml, marks, restyled)
+
+
+def edit_cells(
+    xml: bytes, edits: Mapping[Cell, Mark], write: Callable[[Slot, Mark], bytes]
+) -> bytes:
+    """``xml`` with each cell in ``edits`` replaced by ``write(its slot, edit)``.
+
+    A cell not in the XML is inserted (in its row, in column order; or in a new row, in row
+    order); the sheet's ``dimension`` and each row's ``spans`` grow to cover the new cells.
+    Everything else is copied byte for byte. The one place boardpack writes into a
+    worksheet's cells: the annotated copy's marks, and collect's returned values.
+    """
     where = layout(xml)
     by_row: dict[int, dict[int, Mark]] = {}
-    for (row, column), mark in marks.items():
-        by_row.setdefault(row, {})[column] = mark
+    for (row, column), edit in edits.items():
+        by_row.setdefault(row, {})[column] = edit
     wanted = sorted(by_row)
     columns = column_styles(xml)
     p = where.prefix
@@ -137,8 +173,8 @@ def mark_cells(
         while pending < len(wanted) and (limit is None or wanted[pending] < limit):
             number = wanted[pending]
             cells = b"".join(
-                _empty_cell(p, number, column, restyle(columns.get(column, 0), mark))
-                for column, mark in sorted(by_row[number].items())
+                write(Slot(number, column, p, None, columns.get(column)), edit)
+                for column, edit in sorted(by_row[number].items())
             )
             pieces.append(b"<" + p + b'row r="' + str(number).encode() + b'">' + cells)
             pieces.append(b"</" + p + b"row>")
@@ -148,7 +184,7 @@ def mark_cells(
         head = xml[: where.data_start] + b"<" + p + b"sheetData>"
         new_rows_before(None)
         tail = b"</" + p + b"sheetData>" + xml[where.data_end :]
-        return _widened_dimension(head, marks) + b"".join(pieces) + tail
+        return _widened_dimension(head, edits) + b"".join(pieces) + tail
 
     head = xml[: where.data_start]
     number = 0
@@ -164,13 +200,13 @@ def mark_cells(
         if pending < len(wanted) and wanted[pending] == number:
             end = _row_end(xml, found, p)
             pieces.append(xml[position : found.start()])
-            pieces.append(_marked_row(xml, found, end, number, by_row[number], p, columns, restyle))
+            pieces.append(_edited_row(xml, found, end, number, by_row[number], p, columns, write))
             position = end
             pending += 1
     pieces.append(xml[position : where.data_end])
     new_rows_before(None)
     pieces.append(xml[where.data_end :])
-    return _widened_dimension(head, marks) + b"".join(pieces)
+    return _widened_dimension(head, edits) + b"".join(pieces)
 
 
 def _row_end(xml: bytes, found: re.Match[bytes], prefix: bytes) -> int:
@@ -183,36 +219,45 @@ def _row_end(xml: bytes, found: re.Match[bytes], prefix: bytes) -> int:
     return end + len(close)
 
 
-def _marked_row(
+def _cell_end(xml: bytes, start: int, tag: bytes, prefix: bytes, limit: int) -> int:
+    """Where the cell whose start tag ``tag`` is at ``start`` ends."""
+    if tag.endswith(b"/>"):
+        return start + len(tag)
+    close = b"</" + prefix + b"c>"
+    end = xml.find(close, start + len(tag), limit)
+    if end < 0:
+        raise SheetNotEditable("a cell of the worksheet is not closed")
+    return end + len(close)
+
+
+def _edited_row(
     xml: bytes,
     row: re.Match[bytes],
     end: int,
     number: int,
-    marks: dict[int, Mark],
+    edits: dict[int, Mark],
     prefix: bytes,
     columns: dict[int, int],
-    restyle: Callable[[int, Mark], int],
+    write: Callable[[Slot, Mark], bytes],
 ) -> bytes:
-    """The row's XML with its marked cells restyled and missing ones inserted."""
+    """The row's XML with its edited cells rewritten and missing ones inserted."""
     row_tag = row[0]
     custom = attribute(row_tag, b"customFormat") in (b"1", b"true")
     own = attribute(row_tag, b"s") if custom else None
 
-    def new_style(column: int) -> int:
-        return int(own) if own and own.isdigit() else columns.get(column, 0)
+    def new_slot(column: int) -> Slot:
+        style = int(own) if own and own.isdigit() else columns.get(column)
+        return Slot(number, column, prefix, None, style)
 
     if row_tag.endswith(b"/>"):
-        cells = b"".join(
-            _empty_cell(prefix, number, column, restyle(new_style(column), mark))
-            for column, mark in sorted(marks.items())
-        )
-        opened = _widened_spans(row_tag[:-2].rstrip() + b">", marks)
+        cells = b"".join(write(new_slot(column), edit) for column, edit in sorted(edits.items()))
+        opened = _widened_spans(row_tag[:-2].rstrip() + b">", edits)
         return opened + cells + b"</" + prefix + b"row>"
     body_start = row.end()
     body_end = end - len(b"</" + prefix + b"row>")
-    edits: list[tuple[int, int, bytes]] = []  # (start, end, new bytes) in the sheet
+    changes: list[tuple[int, int, bytes]] = []  # (start, end, new bytes) in the sheet
     existing: dict[int, tuple[int, bytes]] | None = None
-    for column, mark in sorted(marks.items()):
+    for column, edit in sorted(edits.items()):
         reference = f"{column_letter(column)}{number}".encode()
         cell = _cell_at(xml, body_start, body_end, reference)
         if cell is None:
@@ -220,21 +265,26 @@ def _marked_row(
             cell = existing.get(column)
         if cell is not None:
             cell_start, cell_tag = cell
+            cell_end = _cell_end(xml, cell_start, cell_tag, prefix, body_end)
             style = attribute(cell_tag, b"s")
-            index = int(style) if style and style.isdigit() else 0
-            new_tag = with_attribute(cell_tag, b"s", str(restyle(index, mark)).encode())
-            edits.append((cell_start, cell_start + len(cell_tag), new_tag))
+            slot = Slot(
+                number,
+                column,
+                prefix,
+                xml[cell_start:cell_end],
+                int(style) if style and style.isdigit() else None,
+            )
+            changes.append((cell_start, cell_end, write(slot, edit)))
             continue
         assert existing is not None
         later = [at for other, (at, _) in existing.items() if other > column]
         at = min(later) if later else body_end
-        new = _empty_cell(prefix, number, column, restyle(new_style(column), mark))
-        edits.append((at, at, new))
-    pieces = [_widened_spans(row_tag, marks)]
+        changes.append((at, at, write(new_slot(column), edit)))
+    pieces = [_widened_spans(row_tag, edits)]
     position = body_start
-    for edit_start, edit_end, new in sorted(edits, key=lambda edit: edit[0]):
-        pieces.append(xml[position:edit_start] + new)
-        position = edit_end
+    for change_start, change_end, new in sorted(changes, key=lambda change: change[0]):
+        pieces.append(xml[position:change_start] + new)
+        position = change_end
     pieces.append(xml[position:end])
     return b"".join(pieces)
 

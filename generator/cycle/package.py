@@ -20,6 +20,7 @@ than its first, are reported as not writable rather than overwritten.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import posixpath
 import re
@@ -33,9 +34,15 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from generator.check.sheet_marks import (
+    SheetNotEditable,
+    Slot,
+    edit_cells,
+    merged_top_left,
+)
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import write_zip_atomically
-from generator.common.ooxml import copied_entry
+from generator.common.ooxml import attribute, copied_entry, with_attribute
 from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
@@ -69,8 +76,6 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b[^<>]*(?:/>|>(?:[^<]*<(?!/?(?:\w+:)?c\b))*[^<
 _START_TAG = re.compile(rb"<[^>]*>")
 _PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
 _A1 = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
-_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*?/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 
 
@@ -92,20 +97,6 @@ class ChangeRow:
 
     def cells(self) -> tuple[str, ...]:
         return (self.sheet, self.cell, self.ref, self.column, self.old, self.new, self.files)
-
-
-def _attr(tag: bytes, name: bytes) -> bytes | None:
-    found = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
-    return found[1] if found else None
-
-
-def _set_attr(tag: bytes, name: bytes, value: bytes) -> bytes:
-    """``tag`` (a start tag) with attribute ``name`` set to ``value``."""
-    pattern = re.compile(rb"(\s" + name + rb'=")[^"]*(")')
-    if pattern.search(tag):
-        return pattern.sub(lambda found: found[1] + value + found[2], tag, count=1)
-    end = -2 if tag.endswith(b"/>") else -1
-    return tag[:end] + b" " + name + b'="' + value + b'"' + tag[end:]
 
 
 def _text(value: str) -> bytes:
@@ -426,7 +417,7 @@ class _SheetPart:
         number = 0
         for found in _ROW.finditer(self.sheet_xml):
             start_tag = _START_TAG.match(found[0])
-            declared = _attr(start_tag[0], b"r") if start_tag else None
+            declared = attribute(start_tag[0], b"r") if start_tag else None
             number = int(declared) if declared else number + 1
             rows[number] = _Row(number, found.start(), found.end())
         return rows
@@ -435,17 +426,6 @@ class _SheetPart:
     def _row_order(self) -> list[int]:
         return sorted(self._rows)
 
-    @cached_property
-    def _merged(self) -> list[tuple[int, int, int, int]]:
-        """(first row, first column, last row, last column) of each merged range."""
-        ranges = []
-        for found in _MERGE.finditer(self.sheet_xml):
-            top, left = int(found[2]), column_number(found[1])
-            bottom = int(found[4]) if found[4] else top
-            right = column_number(found[3]) if found[3] else left
-            ranges.append((top, left, bottom, right))
-        return ranges
-
     def _cells_of(self, row: _Row) -> list[tuple[int, int, int, bytes]]:
         """(column, start, end, element) of each cell in ``row``, positions in the sheet."""
         cells = []
@@ -453,7 +433,7 @@ class _SheetPart:
         body = self.sheet_xml[row.start : row.end]
         for found in _CELL.finditer(body):
             start_tag = _START_TAG.match(found[0])
-            ref = _attr(start_tag[0], b"r") if start_tag else None
+            ref = attribute(start_tag[0], b"r") if start_tag else None
             letters = re.match(rb"[A-Z]+", ref) if ref else None
             column = column_number(letters[0]) if letters else column + 1
             cells.append((column, row.start + found.start(), row.start + found.end(), found[0]))
@@ -469,11 +449,11 @@ class _SheetPart:
                 reasons[cell] = "it is not a cell reference"
                 continue
             row, column = int(found[2]), column_number(found[1])
-            for top, left, bottom, right in self._merged:
-                inside = top <= row <= bottom and left <= column <= right
-                if inside and (row, column) != (top, left):
-                    reasons[cell] = "it is part of a merged cell"
             wanted.setdefault(row, {})[column] = cell
+        spots = {(row, column) for row, columns in wanted.items() for column in columns}
+        with contextlib.suppress(SheetNotEditable):  # no cells at all: writing says so
+            for row, column in merged_top_left(self.sheet_xml, spots):
+                reasons[wanted[row][column]] = "it is part of a merged cell"
         for number, columns in wanted.items():
             found_row = self._rows.get(number)
             if found_row is None:
@@ -484,122 +464,28 @@ class _SheetPart:
         return reasons
 
     def patched(self, values: Mapping[str, Any], styles: _Styles) -> bytes:
-        """The sheet's XML with ``values`` (A1 -> value) written in."""
-        by_row: dict[int, dict[int, Any]] = {}
+        """The sheet's XML with ``values`` (A1 -> value) written in: each cell replaced, or
+        inserted where the sheet has none (sheet_marks.edit_cells, as annotate marks)."""
+        cells: dict[tuple[int, int], Any] = {}
         for cell, value in values.items():
             found = _A1.fullmatch(cell)
             if found is None:
                 raise ValueError(f"not a cell: {cell}")
-            by_row.setdefault(int(found[2]), {})[column_number(found[1])] = value
-        column_styles = self._column_styles()
-        xml = self.sheet_xml
-        edits: list[tuple[int, int, int, bytes]] = []  # (start, end, row number, new bytes)
-        for number, cells in by_row.items():
-            row = self._rows.get(number)
-            if row is not None:
-                new = self._patched_row(row, cells, styles, column_styles)
-                edits.append((row.start, row.end, number, new))
-                continue
-            # A row the sheet does not have yet goes before the first row below it.
-            at = bisect.bisect_right(self._row_order, number)
-            cells_xml = b"".join(
-                self._cell(column, number, value, column_styles.get(column), styles)
-                for column, value in sorted(cells.items())
-            )
-            p = self.prefix
-            element = b"<" + p + b'row r="' + str(number).encode() + b'">' + cells_xml
-            element += b"</" + p + b"row>"
-            if at < len(self._row_order):
-                start = self._rows[self._row_order[at]].start
-                edits.append((start, start, number, element))
-            else:
-                edits.append((*self._sheet_data_end(), number, element))
-        empty = re.search(rb"<(\w+:)?sheetData\s*/>", xml)
-        if empty is not None:  # no rows at all: the new ones fill an opened sheetData
-            tag = b"sheetData"
-            rows = b"".join(new for *_, new in sorted(edits, key=lambda edit: edit[2]))
-            opened = (
-                b"<"
-                + (empty[1] or b"")
-                + tag
-                + b">"
-                + rows
-                + b"</"
-                + (empty[1] or b"")
-                + tag
-                + b">"
-            )
-            return xml[: empty.start()] + opened + xml[empty.end() :]
-        pieces: list[bytes] = []
-        position = 0
-        for start, end, _, new in sorted(edits, key=lambda edit: (edit[0], edit[2])):
-            pieces.append(xml[position:start] + new)
-            position = end
-        pieces.append(xml[position:])
-        return b"".join(pieces)
+            cells[(int(found[2]), column_number(found[1]))] = value
 
-    def _sheet_data_end(self) -> tuple[int, int]:
-        """Where rows go after the last one: just before ``</sheetData>`` (an empty
-        ``<sheetData/>`` is opened instead, by the caller)."""
-        closing = re.search(rb"</(\w+:)?sheetData>", self.sheet_xml)
-        if closing is None:
+        def write(slot: Slot, value: Any) -> bytes:
+            style = str(slot.style).encode() if slot.style is not None else None
+            if slot.element is None and style is None:
+                style = self._neighbour_style(slot.row, slot.column)
+            return self._cell(slot.column, slot.row, value, style, styles)
+
+        try:
+            return edit_cells(self.sheet_xml, cells, write)
+        except SheetNotEditable:
             raise NotWritable(
                 f"{self.path}: the sheet {self.name!r} has no cell data to write into; "
                 "open it in Excel, save it again and run collect on that"
-            )
-        return closing.start(), closing.start()
-
-    def _patched_row(
-        self,
-        row: _Row,
-        values: dict[int, Any],
-        styles: _Styles,
-        column_styles: dict[int, bytes],
-    ) -> bytes:
-        """The row's XML with ``values`` (column -> value) replacing or joining its cells."""
-        xml = self.sheet_xml
-        found = _START_TAG.match(xml, row.start)
-        assert found is not None
-        start_tag = found[0]
-        custom = _attr(start_tag, b"customFormat") in (b"1", b"true")
-        row_style = _attr(start_tag, b"s") if custom else None
-        existing = {
-            column: (start, end, element) for column, start, end, element in self._cells_of(row)
-        }
-        if start_tag.endswith(b"/>"):  # an empty row: open it, then add the cells in order
-            cells = [
-                self._cell(
-                    column,
-                    row.number,
-                    value,
-                    row_style or column_styles.get(column) or self._neighbour_style(row, column),
-                    styles,
-                )
-                for column, value in sorted(values.items())
-            ]
-            closing = b"</" + self.prefix + b"row>"
-            return _widened_spans(start_tag[:-2] + b">", values) + b"".join(cells) + closing
-        row_close = xml.rfind(b"</", row.start, row.end)
-        edits: list[tuple[int, int, bytes]] = []  # (start, end, new bytes), sheet positions
-        for column, value in sorted(values.items()):
-            if column in existing:
-                start, end, element = existing[column]
-                tag = _START_TAG.match(element)
-                style = _attr(tag[0], b"s") if tag else None
-                edits.append((start, end, self._cell(column, row.number, value, style, styles)))
-                continue
-            later = [start for other, (start, _, _) in existing.items() if other > column]
-            at = min(later) if later else row_close
-            style = row_style or column_styles.get(column) or self._neighbour_style(row, column)
-            edits.append((at, at, self._cell(column, row.number, value, style, styles)))
-        pieces = [_widened_spans(start_tag, values)]
-        position = row.start + len(start_tag)
-        # A stable sort: cells inserted at one place stay in column order.
-        for start, end, new in sorted(edits, key=lambda edit: edit[0]):
-            pieces.append(xml[position:start] + new)
-            position = end
-        pieces.append(xml[position : row.end])
-        return b"".join(pieces)
+            ) from None
 
     def _cell(
         self, column: int, row: int, value: Any, style: bytes | None, styles: _Styles
@@ -629,31 +515,21 @@ class _SheetPart:
             b"<" + p + b"c " + attrs + b"><" + p + b"v>" + value + b"</" + p + b"v></" + p + b"c>"
         )
 
-    def _neighbour_style(self, row: _Row, column: int) -> bytes | None:
+    def _neighbour_style(self, row: int, column: int) -> bytes | None:
         """The style of the nearest cell in the same column, so a cell that was empty looks
         like its neighbours (as Excel extends a column's formatting as you type)."""
         numbers = self._row_order
-        at = bisect.bisect_left(numbers, row.number)
-        nearby = numbers[max(0, at - NEIGHBOURS) : at][::-1] + numbers[at + 1 : at + 1 + NEIGHBOURS]
+        at = bisect.bisect_left(numbers, row)
+        after = at + 1 if at < len(numbers) and numbers[at] == row else at
+        nearby = numbers[max(0, at - NEIGHBOURS) : at][::-1] + numbers[after : after + NEIGHBOURS]
         for number in nearby:
             for other, _, _, element in self._cells_of(self._rows[number]):
                 if other == column:
                     tag = _START_TAG.match(element)
-                    style = _attr(tag[0], b"s") if tag else None
+                    style = attribute(tag[0], b"s") if tag else None
                     if style:
                         return style
         return None
-
-    def _column_styles(self) -> dict[int, bytes]:
-        """Column number -> the style Excel gives a new cell in that column."""
-        styles: dict[int, bytes] = {}
-        for found in _COL.finditer(self.sheet_xml):
-            tag = found[0]
-            style, low, high = _attr(tag, b"style"), _attr(tag, b"min"), _attr(tag, b"max")
-            if style and low and high:
-                for column in range(int(low), min(int(high), 16384) + 1):
-                    styles[column] = style
-        return styles
 
     # -- The Changes sheet ------------------------------------------------------------
 
@@ -704,19 +580,6 @@ def _changes_row(number: int, values: Sequence[str], style: int) -> bytes:
     return f'<row r="{number}"{height}>'.encode() + b"".join(cells) + b"</row>"
 
 
-def _widened_spans(start_tag: bytes, values: Mapping[int, Any]) -> bytes:
-    """The row's start tag with its optional ``spans`` hint covering the new cells."""
-    spans = _attr(start_tag, b"spans")
-    if not spans or b":" not in spans:
-        return start_tag
-    try:
-        low, high = (int(part) for part in spans.split(b":", 1))
-    except ValueError:
-        return start_tag
-    low, high = min([low, *values]), max([high, *values])
-    return _set_attr(start_tag, b"spans", f"{low}:{high}".encode())
-
-
 class _Styles:
     """Just enough of styles.xml to give a cell a date format and a header bold type."""
 
@@ -761,7 +624,7 @@ class _Styles:
         self.xml = self.xml[: span[1]] + element + self.xml[span[1] :]
         opening = re.search(rb"<(?:\w+:)?" + section + rb"\b[^>]*>", self.xml)
         assert opening is not None
-        tag = _set_attr(opening[0], b"count", str(index + 1).encode())
+        tag = with_attribute(opening[0], b"count", str(index + 1).encode())
         self.xml = self.xml[: opening.start()] + tag + self.xml[opening.end() :]
         self.changed = True
         return index
@@ -771,8 +634,8 @@ class _Styles:
             return True
         for found in self._elements(b"numFmts", b"numFmt"):
             tag = found[0]
-            if _attr(tag, b"numFmtId") == str(format_id).encode():
-                code = (_attr(tag, b"formatCode") or b"").decode("utf-8", "replace")
+            if attribute(tag, b"numFmtId") == str(format_id).encode():
+                code = (attribute(tag, b"formatCode") or b"").decode("utf-8", "replace")
                 code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
                 return re.search("[dmy]", code) is not None
         return False
@@ -788,12 +651,12 @@ class _Styles:
         element = xfs[index][0]
         tag = _START_TAG.match(element)
         assert tag is not None
-        format_id = int(_attr(tag[0], b"numFmtId") or b"0")
+        format_id = int(attribute(tag[0], b"numFmtId") or b"0")
         if self._is_date_format(format_id):
             result = str(index).encode()
         else:
-            new_tag = _set_attr(tag[0], b"numFmtId", _DATE_FORMAT_ID)
-            new_tag = _set_attr(new_tag, b"applyNumberFormat", b"1")
+            new_tag = with_attribute(tag[0], b"numFmtId", _DATE_FORMAT_ID)
+            new_tag = with_attribute(new_tag, b"applyNumberFormat", b"1")
             result = str(self._append(b"cellXfs", b"xf", new_tag + element[len(tag[0]) :])).encode()
         self._date_clones[style] = result
         return result
@@ -808,7 +671,7 @@ class _Styles:
             return 0
         tag = _START_TAG.match(xfs[0][0])
         assert tag is not None
-        opening = _set_attr(tag[0], b"applyAlignment", b"1")
+        opening = with_attribute(tag[0], b"applyAlignment", b"1")
         name = opening[1:].split(None, 1)[0].rstrip(b"/>")
         if opening.endswith(b"/>"):
             opening = opening[:-2] + b">"
@@ -840,7 +703,7 @@ class _Styles:
         xf = xfs[0][0]
         xf_tag = _START_TAG.match(xf)
         assert xf_tag is not None
-        new_tag = _set_attr(xf_tag[0], b"fontId", str(font_id).encode())
-        new_tag = _set_attr(new_tag, b"applyFont", b"1")
+        new_tag = with_attribute(xf_tag[0], b"fontId", str(font_id).encode())
+        new_tag = with_attribute(new_tag, b"applyFont", b"1")
         self._bold = self._append(b"cellXfs", b"xf", new_tag + xf[len(xf_tag[0]) :])
         return self._bold
