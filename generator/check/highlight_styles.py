@@ -1,10 +1,11 @@
-"""styles.xml with what an annotated copy needs added, and nothing else changed.
+"""styles.xml with what an annotated copy or an updated plan needs added, nothing else changed.
 
 A highlighted cell keeps its own look (number format, font, borders, alignment): its cell
-format (``xf``) is copied with only the fill replaced, once per format and colour used. The
-findings sheet gets a bold header, link-coloured references and wrapped messages. New
-elements are appended to their lists, so every index the workbook already uses still means
-what it meant.
+format (``xf``) is copied with only the fill replaced, once per format and colour used; a
+date collect writes into a cell without a date format gets a copy of the cell's format with
+one. The findings sheet gets a bold header, link-coloured references and wrapped messages,
+the Changes sheet a bold header and wrapped values. New elements are appended to their
+lists, so every index the workbook already uses still means what it meant.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.common.ooxml import DECLARATION, start_tag, with_attribute
+from generator.common.ooxml import DECLARATION, attribute, start_tag, with_attribute
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # The stylesheet's lists in the order the schema gives them (CT_Stylesheet).
@@ -28,6 +29,10 @@ _FIRST = {
     b"cellXfs": b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>',
 }
 _LINK_COLOUR = b"FF0563C1"  # Office's hyperlink blue
+# Excel's built-in number formats that show dates, and the one given to a date cell.
+_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_DATE_FORMAT_ID = b"14"
+_NUMBER_FORMAT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
 _FONT_EMPHASIS = re.compile(rb"<(?:\w+:)?(?:b|u|color)\b[^>]*/>")
 
 
@@ -47,15 +52,22 @@ class ListingStyles:
 
 @dataclass
 class Stylesheet:
-    """styles.xml, read once; ``xml`` gives it back with the additions."""
+    """styles.xml, read once; ``xml`` gives it back with the additions.
+
+    With ``reuse``, an element identical to one the list has already is used instead of
+    added again: a plan collected into month after month never grows its styles.
+    """
 
     source: bytes
+    reuse: bool = False
     _xml: bytes = b""
     _lists: dict[bytes, tuple[bytes, list[bytes]]] = field(default_factory=dict)
     _added: dict[bytes, list[bytes]] = field(default_factory=dict)
     _fills: dict[bytes, int] = field(default_factory=dict)
     _derived: dict[tuple[int, bytes], int] = field(default_factory=dict)
     _listing: ListingStyles | None = None
+    _bold: int | None = None
+    _wrapped: int | None = None
 
     def __post_init__(self) -> None:
         self._xml = self.source
@@ -116,7 +128,10 @@ class Stylesheet:
 
     def _add(self, name: bytes, element: bytes) -> int:
         """Append ``element`` to the list ``name``; its index."""
-        index = len(self._lists[name][1]) + len(self._added[name])
+        members = [*self._lists[name][1], *self._added[name]]
+        if self.reuse and element in members:
+            return members.index(element)
+        index = len(members)
         self._added[name].append(element)
         return index
 
@@ -134,42 +149,90 @@ class Stylesheet:
                 + b'"/><bgColor indexed="64"/></patternFill></fill>'
             )  # fmt: skip
             self._fills[colour] = self._add(b"fills", self._prefixed(fill))
-        formats = self._lists[b"cellXfs"][1]
-        # A style index the workbook does not define shows as the default format.
-        original = formats[style] if 0 <= style < len(formats) else formats[0]
-        tag = start_tag(original)
-        new_tag = with_attribute(tag, b"fillId", str(self._fills[colour]).encode())
-        new_tag = with_attribute(new_tag, b"applyFill", b"1")
-        self._derived[key] = self._add(b"cellXfs", new_tag + original[len(tag) :])
+        fill = str(self._fills[colour]).encode()
+        self._derived[key] = self._like(style, {b"fillId": fill, b"applyFill": b"1"})
         return self._derived[key]
 
-    def listing(self) -> ListingStyles:
-        """Styles for the findings sheet: bold header, link text, wrapped text."""
-        if self._listing is not None:
-            return self._listing
-        base = self._lists[b"fonts"][1][0]
-        bold = self._add(b"fonts", _font_with(base, b"<b/>", self._prefix))
-        link = self._add(
-            b"fonts", _font_with(base, b'<u/><color rgb="' + _LINK_COLOUR + b'"/>', self._prefix)
-        )
+    def _format(self, style: int) -> bytes:
+        """The cell format ``style``: one the workbook does not define shows as the default."""
+        formats = self._lists[b"cellXfs"][1]
+        return formats[style] if 0 <= style < len(formats) else formats[0]
 
-        def in_font(font: int) -> bytes:
-            return self._prefixed(
-                b'<xf numFmtId="0" fontId="' + str(font).encode()
-                + b'" fillId="0" borderId="0" applyFont="1"/>'
-            )  # fmt: skip
+    def _like(self, style: int, attributes: dict[bytes, bytes]) -> int:
+        """The index of a cell format like ``style`` with ``attributes`` set."""
+        original = self._format(style)
+        tag = start_tag(original)
+        new_tag = tag
+        for name, value in attributes.items():
+            new_tag = with_attribute(new_tag, name, value)
+        return self._add(b"cellXfs", new_tag + original[len(tag) :])
 
-        self._listing = ListingStyles(
-            header=self._add(b"cellXfs", in_font(bold)),
-            link=self._add(b"cellXfs", in_font(link)),
-            wrapped=self._add(
+    # -- What collect asks for ------------------------------------------------------------
+
+    def date_style(self, style: int) -> int:
+        """A cell format like ``style`` that shows a date: itself when it already does."""
+        key = (style, b"date")
+        if key not in self._derived:
+            number_format = attribute(start_tag(self._format(style)), b"numFmtId") or b"0"
+            if number_format.isdigit() and self._shows_a_date(int(number_format)):
+                self._derived[key] = style
+            else:
+                self._derived[key] = self._like(
+                    style, {b"numFmtId": _DATE_FORMAT_ID, b"applyNumberFormat": b"1"}
+                )
+        return self._derived[key]
+
+    def _shows_a_date(self, format_id: int) -> bool:
+        if format_id in _BUILTIN_DATE_FORMATS:
+            return True
+        for found in _NUMBER_FORMAT.finditer(self.source):
+            if attribute(found[0], b"numFmtId") == str(format_id).encode():
+                code = (attribute(found[0], b"formatCode") or b"").decode("utf-8", "replace")
+                code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
+                return re.search("[dmy]", code) is not None
+        return False
+
+    def bold(self) -> int:
+        """A cell format in the workbook's first font made bold: for header rows."""
+        if self._bold is None:
+            base = self._lists[b"fonts"][1][0]
+            font = self._add(b"fonts", _font_with(base, b"<b/>", self._prefix))
+            self._bold = self._in_font(font)
+        return self._bold
+
+    def wrapped(self) -> int:
+        """A cell format with text wrapped and set at the top."""
+        if self._wrapped is None:
+            self._wrapped = self._add(
                 b"cellXfs",
                 self._prefixed(
                     b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" applyAlignment="1">'
                     b'<alignment vertical="top" wrapText="1"/></xf>'
                 ),
+            )
+        return self._wrapped
+
+    def _in_font(self, font: int) -> int:
+        return self._add(
+            b"cellXfs",
+            self._prefixed(
+                b'<xf numFmtId="0" fontId="' + str(font).encode()
+                + b'" fillId="0" borderId="0" applyFont="1"/>'
             ),
-        )
+        )  # fmt: skip
+
+    def listing(self) -> ListingStyles:
+        """Styles for the findings sheet: bold header, link text, wrapped text."""
+        if self._listing is None:
+            header = self.bold()
+            base = self._lists[b"fonts"][1][0]
+            link = self._add(
+                b"fonts",
+                _font_with(base, b'<u/><color rgb="' + _LINK_COLOUR + b'"/>', self._prefix),
+            )
+            self._listing = ListingStyles(
+                header=header, link=self._in_font(link), wrapped=self.wrapped()
+            )
         return self._listing
 
     @property

@@ -34,6 +34,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from generator.check.highlight_styles import Stylesheet
 from generator.check.sheet_marks import (
     SheetNotEditable,
     Slot,
@@ -42,7 +43,7 @@ from generator.check.sheet_marks import (
 )
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import write_zip_atomically
-from generator.common.ooxml import attribute, copied_entry, with_attribute
+from generator.common.ooxml import attribute, copied_entry
 from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
@@ -59,9 +60,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _EPOCH_1900 = dt.date(1899, 12, 30)
 _EPOCH_1904 = dt.date(1904, 1, 1)
-# Excel's built-in number formats that show dates.
-_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
-_DATE_FORMAT_ID = b"14"
 _EXCEL_CELL_LIMIT = 32_767
 NEIGHBOURS = 20  # rows looked at, above and below, for an empty cell's style
 
@@ -236,7 +234,7 @@ class PlanPackage:
         changes: Sequence[ChangeRow],
     ) -> None:
         """Write the changed copy of the package into ``buffer``."""
-        styles = _Styles(self.styles_xml)
+        styles = self._stylesheet()
         by_sheet: dict[str, dict[str, Any]] = {}
         for (sheet, cell), value in values.items():
             by_sheet.setdefault(sheet, {})[cell] = value
@@ -246,11 +244,11 @@ class PlanPackage:
         }
         changes_xml = self._changes_xml(
             changes,
-            header=styles.bold() if self.styles_part else 0,
-            wrapped=styles.wrapped() if self.styles_part else 0,
+            header=styles.bold() if styles else 0,
+            wrapped=styles.wrapped() if styles else 0,
         )
         replaced, added = self._changes_part()
-        if self.styles_part and styles.changed:
+        if styles and styles.changed:
             new_parts[self.styles_part] = styles.xml
         if replaced:
             new_parts[replaced] = changes_xml
@@ -271,6 +269,15 @@ class PlanPackage:
                 entry = zipfile.ZipInfo(part, stamp)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(entry, data)
+
+    def _stylesheet(self) -> Stylesheet | None:
+        """The plan's styles, added to only as needed (None: the package has none)."""
+        if not self.styles_part:
+            return None
+        try:
+            return Stylesheet(self.styles_xml, reuse=True)
+        except ValueError as error:
+            raise self._not_writable(error) from None
 
     def _changes_part(self) -> tuple[str, tuple[str, str] | None]:
         """(part to replace, "") when the plan has boardpack's Changes sheet from an earlier
@@ -463,7 +470,7 @@ class _SheetPart:
                     reasons[columns[column]] = "it holds a formula"
         return reasons
 
-    def patched(self, values: Mapping[str, Any], styles: _Styles) -> bytes:
+    def patched(self, values: Mapping[str, Any], styles: Stylesheet | None) -> bytes:
         """The sheet's XML with ``values`` (A1 -> value) written in: each cell replaced, or
         inserted where the sheet has none (sheet_marks.edit_cells, as annotate marks)."""
         cells: dict[tuple[int, int], Any] = {}
@@ -488,14 +495,14 @@ class _SheetPart:
             ) from None
 
     def _cell(
-        self, column: int, row: int, value: Any, style: bytes | None, styles: _Styles
+        self, column: int, row: int, value: Any, style: bytes | None, styles: Stylesheet | None
     ) -> bytes:
         """A ``<c>`` element holding ``value`` as a value (never a formula)."""
         ref = f"{column_letter(column)}{row}".encode()
         if isinstance(value, dt.datetime):
             value = value.date()
-        if isinstance(value, dt.date):
-            style = styles.date_style(style)
+        if isinstance(value, dt.date) and styles is not None:
+            style = str(styles.date_style(int(style) if style and style.isdigit() else 0)).encode()
         attrs = b'r="' + ref + b'"' + (b' s="' + style + b'"' if style else b"")
         if value is None or value == "":
             return b"<" + self.prefix + b"c " + attrs + b"/>"
@@ -578,132 +585,3 @@ def _changes_row(number: int, values: Sequence[str], style: int) -> bytes:
         lines = max(lines, lines_needed(value, _CHANGES_WIDTHS[column - 1]))
     height = f' ht="{row_height(lines)}" customHeight="1"' if lines > 1 else ""
     return f'<row r="{number}"{height}>'.encode() + b"".join(cells) + b"</row>"
-
-
-class _Styles:
-    """Just enough of styles.xml to give a cell a date format and a header bold type."""
-
-    def __init__(self, xml: bytes) -> None:
-        self.xml = xml
-        self.changed = False
-        self._date_clones: dict[bytes | None, bytes] = {}
-        self._bold: int | None = None
-        self._wrapped: int | None = None
-
-    def _section(self, tag: bytes) -> tuple[int, int] | None:
-        """The span of the ``<tag ...>...</tag>`` section's contents."""
-        opening = re.search(rb"<(\w+:)?" + tag + rb"\b[^>]*>", self.xml)
-        if opening is None or opening[0].endswith(b"/>"):
-            return None
-        closing = self.xml.find(b"</" + (opening[1] or b"") + tag + b">", opening.end())
-        return (opening.end(), closing) if closing >= 0 else None
-
-    def _elements(self, section: bytes, element: bytes) -> list[re.Match[bytes]]:
-        span = self._section(section)
-        if span is None:
-            return []
-        pattern = re.compile(
-            rb"<(?:\w+:)?" + element + rb"\b[^>]*?(?:/>|>.*?</(?:\w+:)?" + element + rb">)",
-            re.DOTALL,
-        )
-        return list(pattern.finditer(self.xml, span[0], span[1]))
-
-    def _append(self, section: bytes, name: bytes, element: bytes) -> int:
-        """Append ``element`` (a ``name``) to ``section``, fix its count; return its index.
-
-        An identical element already there is used instead, so collecting again and again
-        into the same plan never grows its styles.
-        """
-        span = self._section(section)
-        if span is None:
-            raise NotWritable(f"styles.xml has no {section.decode()}")
-        existing = [found[0] for found in self._elements(section, name)]
-        if element in existing:
-            return existing.index(element)
-        index = len(existing)
-        self.xml = self.xml[: span[1]] + element + self.xml[span[1] :]
-        opening = re.search(rb"<(?:\w+:)?" + section + rb"\b[^>]*>", self.xml)
-        assert opening is not None
-        tag = with_attribute(opening[0], b"count", str(index + 1).encode())
-        self.xml = self.xml[: opening.start()] + tag + self.xml[opening.end() :]
-        self.changed = True
-        return index
-
-    def _is_date_format(self, format_id: int) -> bool:
-        if format_id in _BUILTIN_DATE_FORMATS:
-            return True
-        for found in self._elements(b"numFmts", b"numFmt"):
-            tag = found[0]
-            if attribute(tag, b"numFmtId") == str(format_id).encode():
-                code = (attribute(tag, b"formatCode") or b"").decode("utf-8", "replace")
-                code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
-                return re.search("[dmy]", code) is not None
-        return False
-
-    def date_style(self, style: bytes | None) -> bytes:
-        """A style like ``style`` that shows a date: itself when it already does."""
-        if style in self._date_clones:
-            return self._date_clones[style]
-        xfs = self._elements(b"cellXfs", b"xf")
-        index = int(style) if style and style.isdigit() else 0
-        if not xfs or index >= len(xfs):
-            return style or b"0"
-        element = xfs[index][0]
-        tag = _START_TAG.match(element)
-        assert tag is not None
-        format_id = int(attribute(tag[0], b"numFmtId") or b"0")
-        if self._is_date_format(format_id):
-            result = str(index).encode()
-        else:
-            new_tag = with_attribute(tag[0], b"numFmtId", _DATE_FORMAT_ID)
-            new_tag = with_attribute(new_tag, b"applyNumberFormat", b"1")
-            result = str(self._append(b"cellXfs", b"xf", new_tag + element[len(tag[0]) :])).encode()
-        self._date_clones[style] = result
-        return result
-
-    def wrapped(self) -> int:
-        """A cell style like the default one, with text wrapped and set at the top."""
-        if self._wrapped is not None:
-            return self._wrapped
-        xfs = self._elements(b"cellXfs", b"xf")
-        if not xfs:
-            self._wrapped = 0
-            return 0
-        tag = _START_TAG.match(xfs[0][0])
-        assert tag is not None
-        opening = with_attribute(tag[0], b"applyAlignment", b"1")
-        name = opening[1:].split(None, 1)[0].rstrip(b"/>")
-        if opening.endswith(b"/>"):
-            opening = opening[:-2] + b">"
-        prefix = name[: name.index(b":") + 1] if b":" in name else b""
-        element = (
-            opening + b"<" + prefix + b'alignment vertical="top" wrapText="1"/></' + name + b">"
-        )
-        self._wrapped = self._append(b"cellXfs", b"xf", element)
-        return self._wrapped
-
-    def bold(self) -> int:
-        """A cell style with the workbook's first font made bold (for the header row)."""
-        if self._bold is not None:
-            return self._bold
-        fonts = self._elements(b"fonts", b"font")
-        xfs = self._elements(b"cellXfs", b"xf")
-        if not fonts or not xfs:
-            self._bold = 0
-            return 0
-        font = fonts[0][0]
-        tag = _START_TAG.match(font)
-        assert tag is not None
-        if tag[0].endswith(b"/>"):
-            name = tag[0][1:].split(None, 1)[0].rstrip(b"/>")
-            bold_font = tag[0][:-2] + b"><b/></" + name + b">"
-        else:
-            bold_font = tag[0] + b"<b/>" + font[len(tag[0]) :]
-        font_id = self._append(b"fonts", b"font", bold_font)
-        xf = xfs[0][0]
-        xf_tag = _START_TAG.match(xf)
-        assert xf_tag is not None
-        new_tag = with_attribute(xf_tag[0], b"fontId", str(font_id).encode())
-        new_tag = with_attribute(new_tag, b"applyFont", b"1")
-        self._bold = self._append(b"cellXfs", b"xf", new_tag + xf[len(xf_tag[0]) :])
-        return self._bold
