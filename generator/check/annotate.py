@@ -64,7 +64,6 @@ from generator.common.ooxml import (
     attribute,
     copied_entry,
     copy_stored,
-    insert_before_close,
     new_relationships,
     read_relationships,
     relationship_element,
@@ -72,7 +71,7 @@ from generator.common.ooxml import (
     relative,
     unused_id,
     with_attribute,
-    xml_attribute,
+    with_sheet,
 )
 from generator.errors import AnnotationRefused, OutputError, UnreadableWorkbook
 from generator.findings import Finding, Severity
@@ -466,7 +465,8 @@ class _Package:
             self.put(part, xml)
             self.content_types.override(part, _WORKSHEET)
             rid = self.add_relationship(self.workbook_part, "worksheet", part)
-            workbook = _with_sheet(workbook, name, rid, self.sheets, self.relationship_base)
+            sheet_id = max((sheet.sheet_id for sheet in self.sheets), default=0) + 1
+            workbook = with_sheet(workbook, name, rid, sheet_id, self.relationship_base)
             position = len(self.sheets)
         self.put(self.workbook_part, _with_active_tab(workbook, position))
         for sheet in self.sheets:
@@ -541,28 +541,6 @@ def _unused_sheet_name(taken: set[str]) -> str:
         number += 1
         name = f"{FINDINGS_SHEET} {number}"
     return name
-
-
-def _with_sheet(
-    workbook: bytes, name: str, rid: str, sheets: list[_Sheet], relationship_base: str
-) -> bytes:
-    """workbook.xml with a sheet ``name`` (relationship ``rid``) listed last."""
-    closing = re.search(rb"</(\w+:)?sheets>", workbook)
-    if closing is None:
-        raise ValueError("the workbook part lists no sheets")
-    prefix = closing[1] or b""
-    sheet_id = max((sheet.sheet_id for sheet in sheets), default=0) + 1
-    # The relationships namespace is declared on the element itself, as openpyxl does for
-    # every sheet: valid wherever (and whether) the workbook declares it.
-    element = (
-        b"<" + prefix + b'sheet xmlns:r="' + relationship_base.encode() + b'" name='
-        + xml_attribute(name) + b' sheetId="' + str(sheet_id).encode() + b'" r:id="'
-        + rid.encode() + b'"/>'
-    )  # fmt: skip
-    result = insert_before_close(workbook, prefix + b"sheets", element)
-    if result is None:
-        raise ValueError("the workbook part lists no sheets")
-    return result
 
 
 def _with_active_tab(workbook: bytes, position: int) -> bytes:

@@ -70,6 +70,30 @@ def insert_before_close(xml: bytes, tag: bytes, element: bytes) -> bytes | None:
     return xml[:at] + element + xml[at:]
 
 
+def with_sheet(
+    workbook: bytes, name: str, rid: str, sheet_id: int, relationships_namespace: str
+) -> bytes:
+    """workbook.xml with a sheet ``name`` (relationship ``rid``) listed last.
+
+    Raises ValueError when the workbook part lists no sheets.
+    """
+    closing = re.search(rb"</(\w+:)?sheets>", workbook)
+    if closing is None:
+        raise ValueError("the workbook part lists no sheets")
+    prefix = closing[1] or b""
+    # The relationships namespace is declared on the element itself, as openpyxl does for
+    # every sheet: valid wherever (and whether) the workbook declares it.
+    element = (
+        b"<" + prefix + b'sheet xmlns:r="' + relationships_namespace.encode() + b'" name='
+        + xml_attribute(name) + b' sheetId="' + str(sheet_id).encode() + b'" r:id="'
+        + rid.encode() + b'"/>'
+    )  # fmt: skip
+    result = insert_before_close(workbook, prefix + b"sheets", element)
+    if result is None:
+        raise ValueError("the workbook part lists no sheets")
+    return result
+
+
 def xml_text(text: str) -> bytes:
     """``text`` escaped for an element's content, as UTF-8."""
     return escape(text).encode("utf-8")

@@ -43,7 +43,15 @@ from generator.check.sheet_marks import (
 )
 from generator.common.a1 import column_letter, column_number
 from generator.common.atomic import write_zip_atomically
-from generator.common.ooxml import attribute, copied_entry
+from generator.common.ooxml import (
+    attribute,
+    copied_entry,
+    insert_before_close,
+    relationship_element,
+    relative,
+    unused_id,
+    with_sheet,
+)
 from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
@@ -364,46 +372,28 @@ class PlanPackage:
         targets = self._targets()
         # The worksheet relationship type as this package spells it (transitional or strict).
         sheet_type = next(kind for _, kind in targets.values() if kind.endswith("/worksheet"))
-        rid = "rIdBoardpack"
-        number = 1
-        while rid in targets:
-            number += 1
-            rid = f"rIdBoardpack{number}"
-        relative = posixpath.relpath(part, posixpath.dirname(self.workbook_part))
-        relationship = (
-            f'<Relationship Id="{rid}" Type="{escape(sheet_type)}" Target="{relative}"/>'
-        ).encode()
-        rels = _insert_before_close(self.rels_xml, b"Relationships", relationship)
-        sheet_id = max((sheet_id for _, sheet_id, _ in self.sheets), default=0) + 1
-        closing = re.search(rb"</(\w+:)?sheets>", self.workbook_xml)
-        prefix = (closing[1] or b"") if closing else b""
-        r_prefix = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\s(\w+):id=", self.workbook_xml)
-        r_name = r_prefix[1] if r_prefix else b"r"
-        # Declared on the element itself, as writers such as openpyxl do for every sheet:
-        # always valid, wherever the workbook declares it.
-        bound = re.search(rb"xmlns:" + r_name + rb'="([^"]+)"', self.workbook_xml)
-        r_uri = bound[1] if bound else _RELATIONSHIPS.encode()
-        element = (
-            b"<"
-            + prefix
-            + b"sheet xmlns:"
-            + r_name
-            + b'="'
-            + r_uri
-            + b'" name="'
-            + escape(name).encode()
-            + b'" sheetId="'
-            + str(sheet_id).encode()
-            + b'" '
-            + r_name
-            + b':id="'
-            + rid.encode()
-            + b'"/>'
+        rid = unused_id(set(targets))
+        target = relative(part, posixpath.dirname(self.workbook_part))
+        rels = self._inserted(
+            self.rels_xml, b"Relationships", relationship_element(rid, sheet_type, target)
         )
-        workbook = _insert_before_close(self.workbook_xml, prefix + b"sheets", element)
+        sheet_id = max((sheet_id for _, sheet_id, _ in self.sheets), default=0) + 1
+        try:
+            workbook = with_sheet(
+                self.workbook_xml, name, rid, sheet_id, sheet_type.rpartition("/")[0]
+            )
+        except ValueError as error:
+            raise self._not_writable(error) from None
         override = (f'<Override PartName="/{part}" ContentType="{_WORKSHEET_TYPE}"/>').encode()
-        types = _insert_before_close(self.content_types, b"Types", override)
+        types = self._inserted(self.content_types, b"Types", override)
         return {self.workbook_part: workbook, self.rels_part: rels, "[Content_Types].xml": types}
+
+    def _inserted(self, xml: bytes, tag: bytes, element: bytes) -> bytes:
+        """``xml`` with ``element`` just before its last ``</tag>``."""
+        result = insert_before_close(xml, tag, element)
+        if result is None:
+            raise self._not_writable(ValueError(f"the package has no </{tag.decode()}>"))
+        return result
 
 
 class _SheetPart:
@@ -539,15 +529,6 @@ class _SheetPart:
         return None
 
     # -- The Changes sheet ------------------------------------------------------------
-
-
-def _insert_before_close(xml: bytes, tag: bytes, element: bytes) -> bytes:
-    """``xml`` with ``element`` inserted just before its last ``</tag>``."""
-    closing = b"</" + tag + b">"
-    at = xml.rfind(closing)
-    if at < 0:
-        raise NotWritable(f"the package has no {closing.decode()}")
-    return xml[:at] + element + xml[at:]
 
 
 def _inline_string(prefix: bytes, attrs: bytes, text: str) -> bytes:
