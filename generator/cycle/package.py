@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
+from generator.check.findings_sheet import cell_text
 from generator.check.highlight_styles import Stylesheet
 from generator.check.sheet_marks import (
     SheetNotEditable,
@@ -51,8 +51,8 @@ from generator.common.ooxml import (
     relative,
     unused_id,
     with_sheet,
+    xml_text,
 )
-from generator.common.xmltext import xml_safe
 from generator.cycle.layout import lines_needed, row_height
 from generator.errors import DamagedWorkbook
 from generator.read.workbook import open_calamine
@@ -68,7 +68,6 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _EPOCH_1900 = dt.date(1899, 12, 30)
 _EPOCH_1904 = dt.date(1904, 1, 1)
-_EXCEL_CELL_LIMIT = 32_767
 NEIGHBOURS = 20  # rows looked at, above and below, for an empty cell's style
 
 # A row's (a cell's) content is runs of text and tags up to its closing tag, never past the
@@ -106,8 +105,7 @@ class ChangeRow:
 
 
 def _text(value: str) -> bytes:
-    text = xml_safe(value.replace("\r\n", "\n"))[:_EXCEL_CELL_LIMIT]
-    return escape(text).encode("utf-8")
+    return xml_text(cell_text(value.replace("\r\n", "\n")))
 
 
 @dataclass
