@@ -70,6 +70,7 @@ from generator.common.ooxml import (
     relationships_part,
     relative,
     unused_id,
+    unused_sheet_name,
     with_attribute,
     with_sheet,
 )
@@ -458,7 +459,7 @@ class _Package:
             self.put(earlier.relationship.target, xml)
             position = self.sheets.index(earlier)
         else:
-            name = _unused_sheet_name({sheet.name.casefold() for sheet in self.sheets})
+            name = unused_sheet_name(FINDINGS_SHEET, (sheet.name for sheet in self.sheets))
             part = self.unused_name(
                 posixpath.join(posixpath.dirname(self.workbook_part), "worksheets", "sheet{}.xml")
             )
@@ -532,15 +533,6 @@ def _note_text(findings: list[Finding]) -> str:
             for finding in findings
         )
     )
-
-
-def _unused_sheet_name(taken: set[str]) -> str:
-    name = FINDINGS_SHEET
-    number = 1
-    while name.casefold() in taken:
-        number += 1
-        name = f"{FINDINGS_SHEET} {number}"
-    return name
 
 
 def _with_active_tab(workbook: bytes, position: int) -> bytes:

@@ -13,6 +13,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape, quoteattr
@@ -92,6 +93,18 @@ def with_sheet(
     if result is None:
         raise ValueError("the workbook part lists no sheets")
     return result
+
+
+def unused_sheet_name(stem: str, taken: Iterable[str]) -> str:
+    """``stem``, else ``stem 2``, ``stem 3``...: the first name no sheet in ``taken`` has
+    (sheet names are the same whatever their case)."""
+    folded = {name.casefold() for name in taken}
+    name = stem
+    number = 1
+    while name.casefold() in folded:
+        number += 1
+        name = f"{stem} {number}"
+    return name
 
 
 def xml_text(text: str) -> bytes:

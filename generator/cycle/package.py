@@ -50,6 +50,7 @@ from generator.common.ooxml import (
     relationship_element,
     relative,
     unused_id,
+    unused_sheet_name,
     with_sheet,
     xml_text,
 )
@@ -288,14 +289,9 @@ class PlanPackage:
     def _changes_part(self) -> tuple[str, tuple[str, str] | None]:
         """(part to replace, "") when the plan has boardpack's Changes sheet from an earlier
         collect, else ("", (new part, new sheet name))."""
-        names = {name.casefold() for name, _, _ in self.sheets}
         if self.has_our_changes_sheet:
             return self._part_of(self._changes_name), None
-        name = CHANGES_SHEET
-        number = 1
-        while name.casefold() in names:
-            number += 1
-            name = f"{CHANGES_SHEET} {number}"
+        name = unused_sheet_name(CHANGES_SHEET, (name for name, _, _ in self.sheets))
         folder = posixpath.join(posixpath.dirname(self.workbook_part), "worksheets")
         existing = {info.filename for info in self.infos}
         index = len(self.sheets) + 1
