@@ -12,9 +12,11 @@ every part. Instead, every part is copied byte for byte except:
 * the Changes sheet, and the three small parts that list sheets (workbook, its
   relationships, content types), each edited by inserting one element.
 
-Values are written as values (text as inline strings, never formulas), so a lead cannot
-put a formula into the plan. Cells holding formulas, and cells inside a merged range other
-than its first, are reported as not writable rather than overwritten.
+The cells are written by ``check/sheet_marks.edit_cells`` and the styles added by
+``check/highlight_styles.Stylesheet``, the code the annotated copy edits a workbook with: one
+place for each. Values are written as values (text as inline strings, never formulas), so a
+lead cannot put a formula into the plan. Cells holding formulas, and cells inside a merged
+range other than its first, are reported as not writable rather than overwritten.
 """
 
 from __future__ import annotations
