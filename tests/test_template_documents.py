@@ -28,8 +28,10 @@ from template_makers import (
 )
 
 from generator.cli import main
+from generator.render.legibility import legible_colour
 from generator.render.output import convert_to_pdf
 from generator.render.tables import contrast_ratio
+from tests.contrast import illegible
 from tests.report_reading import headings, open_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +96,8 @@ def assert_every_shaded_run_is_legible(document_xml: etree._Element) -> None:
 
 
 def test_a_libreoffice_letterhead_is_the_document(tmp_path: Path) -> None:
-    output = report_with(libreoffice_template(tmp_path), tmp_path)
+    template = libreoffice_template(tmp_path)
+    output = report_with(template, tmp_path)
     xml = parts(output)
     document = xml["word/document.xml"]
     # Drawing ids are unique across the body (the chart), headers and footers (the logo).
@@ -115,6 +118,12 @@ def test_a_libreoffice_letterhead_is_the_document(tmp_path: Path) -> None:
     assert languages == {"en-GB"}
     # The template's grey body text never reaches a shaded cell.
     assert_every_shaded_run_is_legible(document)
+    # Its grey (999999, 2.85:1 on white) is darkened in the same hue wherever text shows it:
+    # plain table cells, body, letterhead, headers and footers.
+    assert {(shown.colour, shown.background) for shown in illegible(parts(template))} == {
+        ("999999", "FFFFFF")
+    }
+    assert illegible(xml) == []
     # LibreOffice's heading styles carry an outline list that prints nothing: numbers typed.
     assert (1, "1. Summary") in headings(open_report(output.read_bytes()))
     body = "".join(document.itertext())
@@ -142,7 +151,10 @@ def test_without_a_placeholder_the_report_follows_the_template_body(tmp_path: Pa
 
 
 def test_pandocs_reference_docx_has_no_page_size_and_gets_a4(tmp_path: Path) -> None:
-    output = report_with(pandoc_reference(tmp_path), tmp_path)
+    template = pandoc_reference(tmp_path)
+    output = report_with(template, tmp_path)
+    # Its headings' Word 2010 blue (4F81BD, 4.03:1 on white) is darkened to 4.5:1.
+    assert illegible(parts(template)) and illegible(parts(output)) == []
     section = open_report(output.read_bytes()).sections[-1]
     # Landscape A4 for the appendix, from A4 portrait.
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
@@ -153,6 +165,7 @@ def test_pandocs_reference_docx_has_no_page_size_and_gets_a4(tmp_path: Path) -> 
 
 def test_a_header_linked_to_the_previous_section_survives(tmp_path: Path) -> None:
     output = report_with(chained_sections(tmp_path), tmp_path)
+    assert illegible(parts(output)) == []  # python-docx's heading blue, darkened
     document = open_report(output.read_bytes())
     pages = pdf_pages(output)
     assert all(RUNNING_HEADER in page and FOOTER in page for page in pages)
@@ -218,3 +231,44 @@ def test_the_package_is_modern_and_truthful(tmp_path: Path) -> None:
 
 def ET_text(root: etree._Element) -> str:
     return etree.tostring(root).decode()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["example-plan.xlsx", "--previous", "example-plan-previous.xlsx"],
+        ["example-with-problems.xlsx", "--allow-errors"],
+    ],
+    ids=["with-previous", "with-errors"],
+)
+def test_every_text_colour_in_the_default_report_is_legible(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """Every run with text, in body, tables, headers and footers, at 4.5:1 on what it sits on
+    (its shading, its cell's, its table style's or the page), colours resolved through styles."""
+    workbooks = ROOT / "workbooks"
+    resolved = [str(workbooks / a) if a.endswith(".xlsx") else a for a in args]
+    output = tmp_path / "report.docx"
+    result = CliRunner().invoke(main, ["report", *resolved, "-o", str(output), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    xml = parts(output)
+    assert illegible(xml) == []
+    assert_every_shaded_run_is_legible(xml["word/document.xml"])
+
+
+@pytest.mark.parametrize(
+    ("colour", "background", "expected"),
+    [
+        ("999999", "FFFFFF", "767676"),  # grey: the lightest grey legible on white
+        ("4F81BD", "FFFFFF", "4A79B1"),  # Word 2010's heading blue, same hue
+        ("1F3864", "FFFFFF", "1F3864"),  # legible already: kept
+        ("auto", "FFFFFF", "auto"),  # Word's automatic colour: kept
+        ("333333", "1F3864", "A2A2A2"),  # dark grey on navy: lightened instead
+    ],
+)
+def test_a_colour_below_aa_moves_just_far_enough(
+    colour: str, background: str, expected: str
+) -> None:
+    assert legible_colour(colour, background) == expected
+    if colour != "auto":
+        assert contrast_ratio(expected, background) >= 4.5

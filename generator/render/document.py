@@ -24,6 +24,7 @@ from generator.render import (
 from generator.render.changes_section import changes_since_last_report
 from generator.render.context import Context
 from generator.render.house import House, fill_header_controls, open_template, set_language
+from generator.render.legibility import make_text_legible
 from generator.render.measures import measures
 from generator.render.output import document_bytes, set_properties
 from generator.render.package import modernise
@@ -62,6 +63,7 @@ def build_report(
     """
     opened = open_template(template)
     document = opened.document
+    make_text_legible(document)
     ctx = Context(document, plan, as_of, House(document))
     errors = [f for f in findings or [] if f.severity is Severity.ERROR]
 
