@@ -21,6 +21,7 @@ from generator.common.progress import NO_PROGRESS, Progress
 from generator.errors import BoardpackError, UnreadableWorkbook
 from generator.findings import Finding, ValidationResult
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
+from generator.read.ods_xml import ods_number_formats
 from generator.read.workbook import Workbook, read_workbook
 from generator.read.xlsx_xml import XlsxCells
 from generator.schema.fields import MEASURES
@@ -74,10 +75,12 @@ class CheckedWorkbook:
         return names
 
     def _measure_formats(self) -> dict[int, tuple[str, str, str]]:
-        """The number formats of the Measures sheet's figures, by row, from the .xlsx's
-        styles (a few cells of one small sheet); nothing for the other formats."""
+        """The number formats of the Measures sheet's figures, by row, from the .xlsx's or
+        the .ods's styles (a few cells of one small sheet). Nothing for .xls and .xlsb:
+        python-calamine reads no formats from them, and their BIFF records would need a
+        reader of their own."""
         table = self.workbook.tables.get(MEASURES.sheet)
-        if table is None or self.workbook.format not in ("xlsx", "xlsm"):
+        if table is None or self.workbook.format not in ("xlsx", "xlsm", "ods"):
             return {}
         names = (MEASURES.target.name, MEASURES.previous.name, MEASURES.current.name)
         columns = [table.columns.get(name) for name in names]
@@ -87,7 +90,10 @@ class CheckedWorkbook:
             for column in columns
             if column is not None
         }
-        found = XlsxCells(self.path, data=self.decrypted).number_formats(table.sheet, cells)
+        if self.workbook.format == "ods":
+            found = ods_number_formats(self.path, table.sheet, cells)
+        else:
+            found = XlsxCells(self.path, data=self.decrypted).number_formats(table.sheet, cells)
         if not found:
             return {}
         return {

@@ -109,6 +109,12 @@ def _libreoffice_convert(source: Path, folder: Path, target: str) -> Path:
     return made
 
 
+def saved_by_libreoffice(source: Path, target: str) -> Path:
+    """``source`` opened and saved by LibreOffice as ``target`` ("ods", "docx:MS Word 2007
+    XML" …), beside it: a file written by another program's own writer."""
+    return _libreoffice_convert(source, source.parent, target)
+
+
 def pandoc_reference(folder: Path) -> Path:
     """pandoc's default reference.docx: sample text in every style and no page size at all."""
     pandoc = shutil.which("pandoc")

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import action_row, write_plan
+from template_makers import saved_by_libreoffice
 
 from generator.cli import main
 from generator.render.figures import excel_number, measure_figure
@@ -36,8 +37,12 @@ def plan_with_measures(path: Path, rows: list[tuple[list[object], str | None]]) 
     return path
 
 
-def measures_rows(tmp_path: Path, rows: list[tuple[list[object], str | None]]) -> list[list[str]]:
+def measures_rows(
+    tmp_path: Path, rows: list[tuple[list[object], str | None]], *, as_ods: bool = False
+) -> list[list[str]]:
     plan = plan_with_measures(tmp_path / "plan.xlsx", rows)
+    if as_ods:
+        plan = saved_by_libreoffice(plan, "ods")
     output = tmp_path / "report.docx"
     result = CliRunner().invoke(main, ["report", str(plan), "-o", str(output), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
@@ -45,7 +50,10 @@ def measures_rows(tmp_path: Path, rows: list[tuple[list[object], str | None]]) -
     return [row[:4] for row in rows_of(table)[1:]]
 
 
-def test_figures_follow_the_cells_number_formats_and_units(tmp_path: Path) -> None:
+@pytest.mark.parametrize("as_ods", [False, True], ids=["xlsx", "ods"])
+def test_figures_follow_the_cells_number_formats_and_units(tmp_path: Path, as_ods: bool) -> None:
+    """The same figures and formats, in Excel's file and as LibreOffice saves it (.ods keeps
+    its formats as number and percentage styles in content.xml)."""
     rows = measures_rows(
         tmp_path,
         [
@@ -55,7 +63,10 @@ def test_figures_follow_the_cells_number_formats_and_units(tmp_path: Path) -> No
             (["Contacts", "", "number", 12000, 10250, 11873], "#,##0"),
             (["Repeat rate", "", "rate", 60, 64, 61], None),
             (["Typed as percentages", "", "%", 85, 71, 81], None),
+            (["Budget", "", "", 2500, 10250.5, 11873], '"£"#,##0.00'),
+            (["Optional places", "", "", 20.1, 20.125, 3], "0.0#"),
         ],
+        as_ods=as_ods,
     )
     assert rows == [
         ["Visits in time", "85%", "71%", "81%"],
@@ -64,6 +75,8 @@ def test_figures_follow_the_cells_number_formats_and_units(tmp_path: Path) -> No
         ["Contacts", "12,000", "10,250", "11,873"],
         ["Repeat rate", "60", "64", "61"],
         ["Typed as percentages", "85%", "71%", "81%"],
+        ["Budget", "£2,500.00", "£10,250.50", "£11,873.00"],
+        ["Optional places", "20.1", "20.13", "3.0"],
     ]
 
 
