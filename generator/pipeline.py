@@ -23,6 +23,7 @@ from generator.findings import Finding, ValidationResult
 from generator.read.guard import DEFAULT_LIMITS, Limits, inspect_workbook
 from generator.read.ods_xml import ods_number_formats
 from generator.read.workbook import Workbook, read_workbook
+from generator.read.xls_formats import xls_number_formats
 from generator.read.xlsx_xml import XlsxCells
 from generator.schema.fields import MEASURES
 from generator.schema.rules import Rules
@@ -75,12 +76,11 @@ class CheckedWorkbook:
         return names
 
     def _measure_formats(self) -> dict[int, tuple[str, str, str]]:
-        """The number formats of the Measures sheet's figures, by row, from the .xlsx's or
-        the .ods's styles (a few cells of one small sheet). Nothing for .xls and .xlsb:
-        python-calamine reads no formats from them, and their BIFF records would need a
-        reader of their own."""
+        """The number formats of the Measures sheet's figures, by row, from the .xlsx's, the
+        .ods's or the .xls's styles (a few cells of one small sheet). Nothing for .xlsb:
+        python-calamine reads no formats, and no kept Python library reads its styles.bin."""
         table = self.workbook.tables.get(MEASURES.sheet)
-        if table is None or self.workbook.format not in ("xlsx", "xlsm", "ods"):
+        if table is None or self.workbook.format not in ("xlsx", "xlsm", "ods", "xls"):
             return {}
         names = (MEASURES.target.name, MEASURES.previous.name, MEASURES.current.name)
         columns = [table.columns.get(name) for name in names]
@@ -92,6 +92,8 @@ class CheckedWorkbook:
         }
         if self.workbook.format == "ods":
             found = ods_number_formats(self.path, table.sheet, cells)
+        elif self.workbook.format == "xls":
+            found = xls_number_formats(self.path, table.sheet, cells, data=self.decrypted)
         else:
             found = XlsxCells(self.path, data=self.decrypted).number_formats(table.sheet, cells)
         if not found:
