@@ -46,28 +46,28 @@ class Styles:
             None,
         )  # fmt: skip
 
-    def colour(self, style_id: str | None) -> str | None:
+    def _chain(self, style_id: str | None) -> Iterator[etree._Element]:
+        """The style and the styles it is based on, nearest first."""
         seen = set()
         while style_id and style_id in self.by_id and style_id not in seen:
             seen.add(style_id)
             style = self.by_id[style_id]
+            yield style
+            based = style.find("w:basedOn", NS)
+            style_id = based.get(_w("val")) if based is not None else None
+
+    def colour(self, style_id: str | None) -> str | None:
+        for style in self._chain(style_id):
             colour = style.find("w:rPr/w:color", NS)
             if colour is not None and colour.get(_w("val")):
                 return colour.get(_w("val"))
-            based = style.find("w:basedOn", NS)
-            style_id = based.get(_w("val")) if based is not None else None
         return None
 
     def table_fill(self, style_id: str | None) -> str | None:
-        seen = set()
-        while style_id and style_id in self.by_id and style_id not in seen:
-            seen.add(style_id)
-            style = self.by_id[style_id]
-            fill = style.find("w:tcPr/w:shd", NS)
-            if fill is not None and fill.get(_w("fill")) not in (None, "auto"):
-                return fill.get(_w("fill"))
-            based = style.find("w:basedOn", NS)
-            style_id = based.get(_w("val")) if based is not None else None
+        for style in self._chain(style_id):
+            fill = _fill(style.find("w:tcPr/w:shd", NS))
+            if fill:
+                return fill
         return None
 
 
