@@ -66,13 +66,20 @@ def measures_chart_png(measures: Sequence[Measure]) -> bytes:
             for x, (value, code) in enumerate(
                 zip((measure.previous, measure.current), measure.formats[1:], strict=True)
             ):
+                # The lower point's figure goes beneath it: above, it would sit on the line
+                # climbing to the other point ("20.1 children" struck through).
+                below = values[x] < values[1 - x]
                 axes.annotate(
                     measure_figure(value, measure.unit, code),
                     (x, float(value)),  # type: ignore[arg-type]
                     textcoords="offset points",
-                    xytext=(0, 5),
+                    xytext=(0, -6 if below else 5),
                     ha="center",
+                    va="top" if below else "baseline",
                     fontsize=6.5,
+                    # On white, so a target line passing behind never strikes it through.
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                    zorder=5,
                 )
             axes.set_xlim(-0.6, 1.6)
             axes.set_xticks([0, 1], ["Previous", "Current"], fontsize=6.5)
