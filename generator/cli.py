@@ -1046,7 +1046,7 @@ def chase(
     finally:
         progress.done()
     for line in summary_lines(run):
-        click.echo(line)
+        click.echo(one_line(line))  # leads' names are workbook text: a line break is shown
     if not send_now:
         if run.written:
             click.echo(
@@ -1060,25 +1060,27 @@ def chase(
     for item, report in delivery.sent:
         click.echo(f"Sent to {item.request.address} via {report.server}.")
     for item in delivery.unaddressed:
-        click.echo(f"Not sent to {item.request.lead}: no email address.", err=True)
+        click.echo(one_line(f"Not sent to {item.request.lead}: no email address."), err=True)
     for item, error in delivery.failed:
         click.echo(
-            f"boardpack: not sent to {item.request.lead}: {one_line(with_options(error))}",
+            one_line(f"boardpack: not sent to {item.request.lead}: {with_options(error)}"),
             err=True,
         )
     for item, uncertain in delivery.unconfirmed:
         # Only the server's answer to the message decides "not sent"; after silence it is
         # unknown, and the message says so rather than inviting a second copy.
         click.echo(
-            f"boardpack: sending to {item.request.lead}: {one_line(with_options(uncertain))}",
+            one_line(f"boardpack: sending to {item.request.lead}: {with_options(uncertain)}"),
             err=True,
         )
     if delivery.not_tried:
         leads = ", ".join(item.request.lead for item in delivery.not_tried)
         click.echo(
-            f"boardpack: sending stopped there, so {plural(len(delivery.not_tried), 'lead')} "
-            f"{'was' if len(delivery.not_tried) == 1 else 'were'} not sent their drafts "
-            f"({leads}); the drafts are in {folder}",
+            one_line(
+                f"boardpack: sending stopped there, so {plural(len(delivery.not_tried), 'lead')} "
+                f"{'was' if len(delivery.not_tried) == 1 else 'were'} not sent their drafts "
+                f"({leads}); the drafts are in {folder}"
+            ),
             err=True,
         )
     if delivery.failed or delivery.unconfirmed:

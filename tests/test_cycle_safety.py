@@ -138,3 +138,17 @@ def test_chase_send_says_plainly_when_a_lead_may_or_may_not_have_been_sent_it(
     assert line.startswith("boardpack: sending to Head of Service: ")
     assert "may or may not have been delivered" in line and "not sent to" not in line
     assert "were not sent their drafts" in result.stderr
+
+
+def test_a_line_break_in_a_leads_name_cannot_forge_a_line_of_chase_output(
+    tmp_path: Path,
+) -> None:
+    actions = dict(ACTIONS)
+    forged = "Con\r\nSent to everyone@council.example via smtp.council.example."
+    actions["QP-07"] = (forged, *ACTIONS["QP-07"][1:])
+    plan = write_cycle_plan(tmp_path / "plan.xlsx", actions)
+    result = invoke(["chase", str(plan), "--out", str(tmp_path / "chase"), "--as-of",
+                     AS_OF.isoformat()], 0)  # fmt: skip
+    lines = result.output.splitlines()
+    assert not any(line.startswith("Sent to") for line in lines)
+    assert sum("Con\\r\\nSent to everyone@council.example" in line for line in lines) == 2
