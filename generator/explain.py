@@ -19,19 +19,24 @@ from typing import Any
 from generator.check.validate import skipped_rules
 from generator.common.a1 import column_letter
 from generator.common.matching import fold
-from generator.common.plurals import plural
+from generator.common.plurals import plural, word_for
 from generator.common.ukdates import uk_date
 from generator.errors import MissingColumns
+from generator.model.coverage import RecommendationProgress, recommendation_coverage
 from generator.pipeline import CheckedWorkbook, check_workbook
 from generator.read.cells import is_blank, parse_date, parse_status, raw_text
 from generator.read.headers import HeaderMatch, suggestions
 from generator.read.workbook import Table
 from generator.rules_copy import Aliases
-from generator.schema.fields import ACTIONS
+from generator.schema.fields import ACTIONS, RECOMMENDATIONS
 from generator.schema.rules import Rules
 
 # A wording's shape: its digits alike, so "31/03/2027" and "30/04/2027" are one shape.
 _DIGIT = re.compile(r"\d")
+#: Most characters of a recommendation's text shown on its line.
+_TEXT_SHOWN = 50
+#: Most names listed on one line (recommendations without an action...) before "and N more".
+_NAMES_SHOWN = 8
 _HOW = {"name": "", "alias": "by an alias", "dated": "a header carrying a date"}
 
 
@@ -76,6 +81,7 @@ def _describe(ex: Explanation) -> list[str]:
         lines.append(f"Not read: {ex.problem.split(': ', 2)[-1]}")
         return lines
     lines += _sections(table, ex)
+    lines += _recommendations(ex)
     lines += _statuses(table, ex)
     lines += _dates(table, ex.rules)
     skipped = skipped_rules(table, ex.rules)
@@ -136,6 +142,68 @@ def _sections(table: Table, ex: Explanation) -> list[str]:
         for name, actions in groups.items()
     ]
     return lines + entries
+
+
+def _recommendations(ex: Explanation) -> list[str]:
+    """The recommendations read (the Recommendations sheet's, else the texts the actions
+    name), each with how many actions answer it; then those no action answers, at their
+    cell, and the actions naming one the sheet does not list."""
+    assert ex.checked is not None
+    coverage = recommendation_coverage(ex.checked.plan)
+    if coverage is None:
+        return []
+    items = coverage.recommendations
+    listed = ex.checked.workbook.tables.get(RECOMMENDATIONS.sheet)
+    letter = ""
+    if coverage.from_sheet and listed is not None:
+        head = f'Recommendations ({len(items)}, from sheet "{listed.sheet}"):'
+        letter = next(
+            (
+                column_letter(reading.column + 1)
+                for reading in listed.readings
+                if reading.became == RECOMMENDATIONS.text.name
+            ),
+            "",
+        )
+    else:
+        column = ACTIONS.recommendation.name
+        head = f'Recommendations ({len(items)}, named in the Actions\' "{column}" column):'
+    entries = [
+        f"  {_shortened(_recommendation_name(item))}: "
+        + (plural(len(item.actions), "action") if item.actions else "no action")
+        for item in items
+    ]
+    lines = [head, *entries]
+    missing = coverage.without_action
+    if missing:
+        named = [
+            (item.ref or f'"{_shortened(item.text)}"')
+            + (f" ({letter}{item.row})" if letter and item.row else "")
+            for item in missing
+        ]
+        lines.append(f"  Without an action: {_listed(named)}")
+    if coverage.unmatched:
+        named = [f'{a.ref} ("{a.recommendation.strip()}")' for a in coverage.unmatched]
+        verb = word_for(len(named), "names", "name")
+        lines.append(
+            f"  {plural(len(named), 'action')} {verb} one the sheet does not list: "
+            + _listed(named)
+        )
+    return lines
+
+
+def _recommendation_name(item: RecommendationProgress) -> str:
+    return f"{item.ref} {item.text}".strip() if item.ref else item.text
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _TEXT_SHOWN else text[: _TEXT_SHOWN - 1] + "…"
+
+
+def _listed(names: list[str]) -> str:
+    """Names on one line, the first _NAMES_SHOWN of them, then how many more."""
+    more = len(names) - _NAMES_SHOWN
+    return ", ".join(names[:_NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
 
 
 def _header(table: Table) -> str:

@@ -343,6 +343,65 @@ def test_actions_naming_an_unlisted_recommendation_are_said_plainly(
     )
 
 
+# --- inspect ----------------------------------------------------------------------------------
+
+
+def inspected(path: Path) -> list[str]:
+    result = CliRunner().invoke(main, ["inspect", str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code in (0, 1), result.output
+    lines = result.stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("Recommendations ("))
+    end = next(n for n, line in enumerate(lines) if n > start and not line.startswith("  "))
+    return lines[start:end]
+
+
+def test_inspect_lists_the_sheet_with_what_answers_each_and_what_does_not(
+    tmp_path: Path,
+) -> None:
+    path = plan_with(
+        tmp_path,
+        [act("QP-01", "R1"), act("QP-02", "R1; R2"), act("QP-03", "R9")],
+        [*LISTED, ("R4", "Hear the voice of the child in every assessment", "Ofsted", "")],
+    )
+    assert inspected(path) == [
+        'Recommendations (4, from sheet "Recommendations"):',
+        "  R1 Improve the quality of assessments: 2 actions",
+        "  R2 Strengthen child protection planning: 1 action",
+        "  R3 Stabilise the workforce: no action",
+        "  R4 Hear the voice of the child in every assessment: no action",
+        "  Without an action: R3 (B4), R4 (B5)",
+        '  1 action names one the sheet does not list: QP-03 ("R9")',
+    ]
+
+
+def test_inspect_lists_every_recommendation_and_sums_up_those_without_an_action(
+    tmp_path: Path,
+) -> None:
+    listed = [(f"R{n}", f"Recommendation number {n}", "Ofsted", "") for n in range(1, 13)]
+    actions = [act(f"QP-{n:02d}", f"R{n}") for n in range(1, 12)]  # none names R12
+    lines = inspected(plan_with(tmp_path, actions, listed))
+    assert lines[0] == 'Recommendations (12, from sheet "Recommendations"):'
+    assert lines[1:13] == [
+        *(f"  R{n} Recommendation number {n}: 1 action" for n in range(1, 12)),
+        "  R12 Recommendation number 12: no action",
+    ]
+    assert lines[13:] == ["  Without an action: R12 (B13)"]
+
+
+def test_inspect_without_the_sheet_lists_the_texts_the_actions_name(tmp_path: Path) -> None:
+    long = "Ensure that every child in care has a timely plan for permanence, reviewed"
+    path = plan_with(
+        tmp_path,
+        [act("QP-01", long), act("QP-02", long.upper()), act("QP-03", "Stabilise the workforce")],
+        listed=None,
+    )
+    assert inspected(path) == [
+        'Recommendations (2, named in the Actions\' "Recommendation" column):',
+        "  Ensure that every child in care has a timely plan…: 2 actions",
+        "  Stabilise the workforce: 1 action",
+    ]
+
+
 # --- init -------------------------------------------------------------------------------------
 
 
