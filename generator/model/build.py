@@ -61,7 +61,7 @@ def build_plan(
         if row.values.get(SECTIONS.name.name)
     ]
     spelling = {fold(section.name): section.name for section in sections}
-    actions = [_action(row, spelling) for row in validated.rows(ACTIONS.sheet)]
+    actions = _actions(validated, spelling)
     measures = [
         _measure(row, (measure_formats or {}).get(row.row, ("", "", "")))
         for row in validated.rows(MEASURES.sheet)
@@ -123,24 +123,55 @@ def _unique_sections(sections: Iterable[Section]) -> list[Section]:
     return unique
 
 
-def _action(row: ParsedRow, section_spelling: dict[str, str]) -> Action:
-    fields = _fields(row, ACTIONS.columns())
-    section = fields["section"]
-    return Action(
-        **{**fields, "section": section_spelling.get(fold(section), section)},
-        row=row.row,
-        no_date_reason=_typed_target(row, fields),
-    )
+def _actions(validated: Validated, section_spelling: dict[str, str]) -> list[Action]:
+    """The Actions sheet's rows as Actions, built a column at a time: a plan has thousands
+    of rows (a report with a dozen earlier boards, tens of thousands), and making a dict of
+    values per row cost more than everything else in building the plan."""
+    parsed = validated.sheets.get(ACTIONS.sheet)
+    if parsed is None or not parsed.values:
+        return []
+    numbers = parsed.table.row_numbers
+    attrs: list[str] = []
+    columns: list[list[Any]] = []
+    for attr, name, convert in _converters(ACTIONS.columns()):
+        values = parsed.values.get(name)
+        attrs.append(attr)
+        columns.append(
+            [convert(value) for value in values]
+            if values is not None
+            else [convert(None)] * len(numbers)
+        )
+    sections = columns[attrs.index("section")]
+    spelt = {text: section_spelling.get(fold(text), text) for text in set(sections)}
+    revised = columns[attrs.index("revised_due_date")]
+    typed_due = parsed.undated.get(ACTIONS.due_date.name, {})
+    typed_revised = parsed.undated.get(ACTIONS.revised_due_date.name, {})
+    actions = []
+    for index, (number, *values) in enumerate(zip(numbers, *columns, strict=False)):
+        fields = dict(zip(attrs, values, strict=True))
+        fields["section"] = spelt[fields["section"]]
+        actions.append(
+            Action(
+                **fields,
+                row=number,
+                no_date_reason=_typed_target(index, revised[index], typed_due, typed_revised),
+            )
+        )
+    return actions
 
 
-def _typed_target(row: ParsedRow, fields: dict[str, Any]) -> str:
+def _typed_target(
+    index: int,
+    revised: dt.date | None,
+    typed_due: Mapping[int, str],
+    typed_revised: Mapping[int, str],
+) -> str:
     """The text typed where the target date would be, when it gives no day ("End of May",
     "Monthly", or a date that cannot be read): the report shows it in place of a date."""
-    due, revised = ACTIONS.due_date.name, ACTIONS.revised_due_date.name
-    if revised in row.undated:
-        return row.undated[revised]
-    if due in row.undated and fields["revised_due_date"] is None:
-        return row.undated[due]
+    if index in typed_revised:
+        return typed_revised[index]
+    if index in typed_due and revised is None:
+        return typed_due[index]
     return ""
 
 
