@@ -7,6 +7,7 @@ each expected row below can be checked against that table by eye.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 from typing import Any
@@ -342,3 +343,31 @@ def test_the_new_sections_number_their_paragraphs_as_the_rest_of_the_paper(
         numbers = [text.split("\t")[0] for text in texts]
         heading = next(t for _, t in headings(document) if t.endswith(title)).split(".")[0]
         assert numbers == [f"{heading}.{n}" for n in range(1, len(texts) + 1)], (title, texts)
+
+
+def test_the_chart_hatches_each_status_as_the_progress_chart_does(rules: Rules) -> None:
+    # Printed in greyscale, Green, Amber and Red are told apart by their hatching; Blue,
+    # the first status, is plain (chart_style.HATCHES). One status a column, 40 actions each.
+    from PIL import Image
+
+    from generator.render.history_chart import history_chart_png
+
+    key = rules.key
+    png = history_chart_png([(s.name, {s.name: 40}) for s in key.statuses], key)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    pixels = image.load()
+    width, height = image.size
+    solid_share = {}
+    for status in key.statuses:
+        colour = tuple(int(status.colour[i : i + 2], 16) for i in (0, 2, 4))
+        found = [(x, y) for x in range(width) for y in range(height) if pixels[x, y] == colour]
+        # The column is the largest block of the colour; the legend's swatch lies apart.
+        middle = sorted(x for x, _ in found)[len(found) // 2]
+        column = [(x, y) for x, y in found if abs(x - middle) < width // 12]
+        left, right = min(x for x, _ in column), max(x for x, _ in column)
+        top, bottom = min(y for _, y in column), max(y for _, y in column)
+        area = (right - left + 1) * (bottom - top + 1)
+        solid_share[status.name] = len(column) / area
+    assert solid_share["Blue"] > 0.9, solid_share  # plain but for its count
+    for name in ("Green", "Amber", "Red"):
+        assert solid_share[name] < 0.85, solid_share  # hatch lines cross the fill
