@@ -59,7 +59,7 @@ def test_history_bench_runs_the_report_with_earlier_boards_beside_it_alone(
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    figures = r"\s+\d+\.\d{3}\s+\d+\s+\d+\.\d\d"  # seconds, peak MB, × calamine
+    figures = r"\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\s+\d+\.\d\d"  # seconds, CPU, MB, ratio
     for name in (
         "floor: python-calamine",
         "floor: python-calamine, 3 earlier boards",
@@ -69,7 +69,10 @@ def test_history_bench_runs_the_report_with_earlier_boards_beside_it_alone(
     ):
         assert re.search(re.escape(name) + figures, done.stdout), done.stdout
     assert "FAILED" not in done.stdout
-    extra = r"[+-]\d+\.\d{3} s, -?\d+\.\d{3} s a board, -?\d+\.\d\d× the floor of reading them"
+    extra = (
+        r"[+-]\d+\.\d{3} s, -?\d+\.\d{3} s a board, -?\d+\.\d\d× the floor of reading them; "
+        r"CPU [+-]\d+\.\d{3} s, -?\d+\.\d\d× the floor's"
+    )
     assert re.search(r"report --previous FOLDER\s+" + extra, done.stdout), done.stdout
     assert re.search(r"(PASS|MISS)  report --previous FOLDER: 3 earlier boards", done.stdout)
     # One plan a month before the board of 30 November 2026, each with its Meeting date.
