@@ -123,8 +123,8 @@ def keeps_slipping(ctx: Context, history: History) -> None:
     else:
         ctx.numbered(
             f"{plural(len(redated), 'action')} {word_for(len(redated), 'has', 'have')} been "
-            "re-dated at more than one board, from the due date it had at the earliest board it "
-            "appears in to the one it has now; most re-dated first."
+            "re-dated at more than one board. Each is shown with its due date at the earliest "
+            "board it appears in and its due date now; most re-dated first."
         )
         ctx.table(
             [
