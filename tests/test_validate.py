@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -258,3 +259,26 @@ def test_an_optional_sheet_without_its_key_column_is_left_out_with_a_warning(
 def test_error_values_typed_or_computed_are_both_reported(tmp_path: Path, rules: Rules) -> None:
     path = write_plan(tmp_path / "plan.xlsx", [action_row(Lead="#REF!")])
     assert findings(path, rules) == [["E2", "error-value", "error"]]
+
+
+def test_a_cell_format_with_a_fill_or_number_format_that_is_not_a_number_is_passed_over(
+    tmp_path: Path, rules: Rules
+) -> None:
+    """styles.xml is read once for fills and number formats; a format whose fillId or
+    numFmtId is not a number (a damaged or hand-made file) costs only that format."""
+    path = write_plan(tmp_path / "plan.xlsx", [action_row(Status=None)])
+    book = openpyxl.load_workbook(path)
+    book["Actions"]["K2"].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")
+    book.save(path)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/styles.xml":
+                # One more format, after the real ones, with nonsense where numbers belong.
+                nonsense = b'<xf numFmtId="x" fontId="0" fillId="two" borderId="0"/>'
+                data = data.replace(b"</cellXfs>", nonsense + b"</cellXfs>")
+            copy.writestr(item, data)
+    checked = check_workbook(damaged, rules, AS_OF)
+    assert checked.result.flatten(["cell", "rule"]) == [["K2", "status-from-colour"]]
+    assert checked.plan.actions[0].status == "Green"

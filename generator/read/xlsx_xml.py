@@ -202,27 +202,43 @@ class XlsxCells:
                 found[ref] = by_style[int(style[1])]
         return found
 
-    def _style_number_formats(self) -> dict[int, str]:
-        """Cell style index -> its number format code, for styles that are not General."""
+    @cached_property
+    def _styles(self) -> Element | None:
+        """styles.xml, parsed once; None when the file has none or it is damaged (which only
+        costs the number formats and the colour fallback)."""
         archive = self._zip()
         if archive is None:
-            return {}
+            return None
         with archive:
             try:
-                root = ElementTree.fromstring(archive.read("xl/styles.xml"))
-            except Exception:  # a damaged styles part only costs the number formats
-                return {}
+                root: Element = ElementTree.fromstring(archive.read("xl/styles.xml"))
+            except Exception:  # defusedxml, zlib, KeyError: any damage is the file's
+                return None
+        return root
+
+    def _by_cell_format(self, attribute: str) -> Iterator[tuple[int, int]]:
+        """Each cell format (cellXfs entry) by index, with the number its ``attribute`` gives
+        (numFmtId, fillId); a format whose attribute is not a number is passed over."""
+        root = self._styles
+        xfs = root.find(f"{_NS_MAIN}cellXfs") if root is not None else None
+        for index, xf in enumerate(xfs if xfs is not None else []):
+            try:
+                yield index, int(xf.get(attribute, "0") or 0)
+            except ValueError:
+                continue
+
+    def _style_number_formats(self) -> dict[int, str]:
+        """Cell style index -> its number format code, for styles that are not General."""
+        root = self._styles
+        if root is None:
+            return {}
         custom = {
             int(element.get("numFmtId", "-1") or -1): element.get("formatCode", "")
             for element in root.iter(f"{_NS_MAIN}numFmt")
+            if (element.get("numFmtId", "-1") or "-1").lstrip("-").isdigit()
         }
-        xfs = root.find(f"{_NS_MAIN}cellXfs")
         result: dict[int, str] = {}
-        for index, xf in enumerate(xfs if xfs is not None else []):
-            try:
-                number = int(xf.get("numFmtId", "0") or 0)
-            except ValueError:
-                continue
+        for index, number in self._by_cell_format("numFmtId"):
             code = custom.get(number) or _BUILT_IN_NUMBER_FORMATS.get(number, "")
             if code and code != "General":
                 result[index] = code
@@ -249,22 +265,16 @@ class XlsxCells:
                 return b""
 
     def _style_fills(self) -> dict[int, str]:
-        archive = self._zip()
-        if archive is None:
+        """Cell style index -> the colour of its solid fill, for styles that have one."""
+        root = self._styles
+        if root is None:
             return {}
-        with archive:
-            try:
-                root = ElementTree.fromstring(archive.read("xl/styles.xml"))
-            except Exception:  # a damaged styles part only costs the colour fallback
-                return {}
         fills = [_solid_colour(fill) for fill in root.iter(f"{_NS_MAIN}fill")]
-        xfs = root.find(f"{_NS_MAIN}cellXfs")
-        result: dict[int, str] = {}
-        for index, xf in enumerate(xfs if xfs is not None else []):
-            fill_id = int(xf.get("fillId", "0") or 0)
-            if 0 <= fill_id < len(fills) and fills[fill_id]:
-                result[index] = fills[fill_id]
-        return result
+        return {
+            index: fills[fill_id]
+            for index, fill_id in self._by_cell_format("fillId")
+            if 0 <= fill_id < len(fills) and fills[fill_id]
+        }
 
 
 #: Excel's built-in number formats that a Measures cell may use (ECMA-376 Part 1, 18.8.30).
