@@ -435,3 +435,24 @@ def test_a_workbook_with_its_own_password_is_still_refused(tmp_path: Path, run_c
     locked = encrypt(plain, tmp_path / "plan.xlsx", "s3cret-Board")
     message = one_line_refusal(run_cli, locked)
     assert "is password-protected; remove the password in Excel" in message
+
+
+def test_a_sheet_the_reader_stops_on_is_named_without_the_readers_own_words(
+    tmp_path: Path, run_cli
+) -> None:
+    """A cell reference with no row (poi's poc-shared-strings.xlsx has them): python-calamine
+    says "Range is missing the expected row component.", which helps nobody; the message
+    names the sheet, says it cannot be read, and what to do."""
+
+    def no_row(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b' r="A2"', b' r="A"', 1)
+        return data
+
+    path = rewrite_package(plain_plan(tmp_path), tmp_path / "plan.xlsx", no_row)
+    message = one_line_refusal(run_cli, path)
+    assert message.startswith(f"boardpack: {path}: its sheet 'Actions' cannot be read: ")
+    assert "damaged, or written in a way boardpack's reader does not know" in message
+    assert message.endswith("open it in Excel or LibreOffice and save it as .xlsx")
+    for internal in ("Range", "row component", "(", "{"):
+        assert internal not in message.split(": ", 2)[2]

@@ -101,6 +101,16 @@ def test_text_that_says_nothing_of_a_date_is_an_error(typed: str) -> None:
         (["Actions", "Action plan", "Plan"], ["Austin"], ""),
         (["Section", "Theme", "Priority", "Workstream"], ["What will we do?", "Who?"], ""),
         (["Red"], ["Rod"], ""),  # one letter in three is not a slip
+        (["Lead", "Owner"], ["Lead owner (service manager)"], "Lead owner (service manager)"),
+        # A 1915 census form's header (a BIFF5 file in the corpus) mentions "owner" once.
+        (
+            ["Lead", "Owner"],
+            [
+                "(a) Name and Address of Employer; state whether occupancy is as owner, "
+                "tenant, or otherwise, and if as tenant, whether as sole or joint tenant."
+            ],
+            "",
+        ),
     ],
 )
 def test_did_you_mean_offers_only_the_plausible(

@@ -93,7 +93,7 @@ def closeness(typed: str, names: Iterable[str]) -> int | None:
         distance = typo_distance(folded, form)
         if distance <= _allowed_slips(form) and (len(form) > 4 or folded[0] == form[0]):
             score = distance
-        elif _contains_words(typed_words, words(name)):
+        elif _fuller_form(typed_words, words(name)):
             score = 4
         else:
             continue
@@ -107,6 +107,16 @@ _WORDS = re.compile(r"[^\W_]+")
 def words(text: str) -> list[str]:
     """The words of a name, folded: "Lead officer (name)" -> ["lead", "officer", "name"]."""
     return _WORDS.findall(str(text).casefold())
+
+
+# A fuller form adds a few words to a name ("Lead officer (name)", "Amber - slippage"); a
+# header that merely mentions "owner" somewhere in a sentence of forty words is no Lead.
+_MAX_WORDS_ADDED = 3
+
+
+def _fuller_form(typed: list[str], name: list[str]) -> bool:
+    """Whether ``typed`` is ``name`` with at most a few words added around it."""
+    return len(typed) <= len(name) + _MAX_WORDS_ADDED and _contains_words(typed, name)
 
 
 def _contains_words(haystack: list[str], needle: list[str]) -> bool:

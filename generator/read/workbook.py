@@ -248,21 +248,26 @@ _CALAMINE_SAYS: list[tuple[re.Pattern[str], str]] = [
         f"where a {{0}} should be); {_RESAVE}",
     ),
 ]
-# Rust's debug notation (``Text(BytesText { content: Borrowed(...) })``) means nothing to
-# a person, so a detail showing it is left out.
-_DEBUG_TEXT = re.compile(r"[{}]|\b[A-Z]\w*\(|::")
 
 
 def unreadable_because(error: BaseException) -> str:
-    """What python-calamine's ``error`` means for the user, after "PATH: "."""
+    """What python-calamine's ``error`` means for the user, after "PATH: ".
+
+    Only what ``_CALAMINE_SAYS`` translates is passed on: the reader's other messages are
+    its own internals ("Relationships", "no entry found for key", Rust's debug notation),
+    which tell a person nothing they could act on, so they are left out.
+    """
     detail = _first_line(error)
     for pattern, message in _CALAMINE_SAYS:
         found = pattern.search(detail)
         if found:
             return message.format(*(int(g) if g.isdigit() else g for g in found.groups()))
-    if _DEBUG_TEXT.search(detail) or not detail.strip():
-        return f"is damaged and cannot be read; {_RESAVE}"
-    return f"is damaged and cannot be read ({detail}); {_RESAVE}"
+    # Not "is damaged": a sound file the reader does not know (an .xlsb that makes it panic)
+    # ends here too, so the message says both, and what helps either way.
+    return (
+        "cannot be read: it is damaged, or written in a way boardpack's reader does not "
+        f"know; {_RESAVE}"
+    )
 
 
 def read_workbook(
@@ -456,7 +461,7 @@ def _read_grid(book: Any, path: Path, sheet_name: str) -> Grid:
         if _is_ours(error):
             raise
         raise UnreadableWorkbook(
-            f"{path}: the sheet {sheet_name!r} {unreadable_because(error).removeprefix('is ')}"
+            f"{path}: its sheet {sheet_name!r} {unreadable_because(error)}"
         ) from None
     return Grid(rows=rows, first_row=start[0], first_col=start[1], merged=merged)
 
