@@ -148,3 +148,22 @@ def test_the_version_is_taken_from_its_own_module(module: str) -> None:
     names = [name for _, name in _imports(ROOT / module)]
     assert "generator.version" in names
     assert "generator" not in names
+
+
+def _declared_dependencies() -> list[str]:
+    """Every distribution pyproject.toml names: the package's and the development ones."""
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    names = []
+    for block in re.findall(r"^(?:dependencies|dev) = \[\n(.*?)^\]", project, re.M | re.S):
+        names += re.findall(r'^\s*"([A-Za-z0-9_.-]+)', block, re.M)
+    return names
+
+
+def test_the_design_notes_say_why_each_library_is_there() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    notes = readme[readme.index("Libraries beyond the core five") :]
+    notes = notes[: notes.index("\n## ")]
+    declared = _declared_dependencies()
+    assert {"openpyxl", "olefile", "google-re2", "openxml-audit", "freezegun"} <= set(declared)
+    unexplained = [name for name in declared if name.casefold() not in notes.casefold()]
+    assert unexplained == []
