@@ -167,3 +167,33 @@ def test_the_design_notes_say_why_each_library_is_there() -> None:
     assert {"openpyxl", "olefile", "google-re2", "openxml-audit", "freezegun"} <= set(declared)
     unexplained = [name for name in declared if name.casefold() not in notes.casefold()]
     assert unexplained == []
+
+
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]+|\bBOARDPACK_[A-Z_]+")
+
+
+def _raised_texts(path: Path) -> list[tuple[int, str]]:
+    """Every piece of literal text inside a ``raise`` statement's exception: its message."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            found += [
+                (part.lineno, part.value)
+                for part in ast.walk(node.exc)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            ]
+    return found
+
+
+def test_the_core_never_names_an_option_or_a_variable_in_a_message() -> None:
+    """cli.py maps each error kind to the option or variable that mends it; the core's
+    exceptions name the setting (``settings=("host",)``), so the Python API's messages are
+    true too."""
+    naming = [
+        f"{path.relative_to(ROOT)}:{line}: {text!r}"
+        for path in _modules()
+        if path.name not in ("cli.py", "__main__.py")
+        for line, text in _raised_texts(path)
+        if _OPTION.search(text)
+    ]
+    assert naming == []
