@@ -14,9 +14,10 @@ Each figure is the best (fastest) of ``--repeat`` runs, because a shared machine
 noise; the commands on one plan take their runs in turn, so a burst of load falls on floors and
 commands alike. generator's bytecode is written first, as installing it would. Peak memory is
 the child's own maximum resident set, read from ``os.wait4``'s resource usage for that one
-child, so one run's peak never leaks into the next. This prints figures for people; it is not
-a test, and a missed goal does not change the exit code. A command that fails (non-zero exit)
-does: the run then exits 1.
+child (started by a small launcher, as Linux keeps this script's own peak across fork and
+exec), so neither an earlier run's peak nor this script's leaks into it. This prints figures
+for people; it is not a test, and a missed goal does not change the exit code. A command that
+fails (non-zero exit) does: the run then exits 1.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ import argparse
 import compileall
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,23 +141,42 @@ GOALS = [
 ]
 
 
+# Linux carries a process's peak resident size across fork and exec: a command started
+# straight from this process reports this process's own peak (it grows as it makes plans)
+# whenever that is larger than the command's. So each command is started by a fresh, small
+# launcher, which times it and reads its usage with wait4 (its own child's, no other).
+_LAUNCH = """
+import json, os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "code": os.waitstatus_to_exitcode(status),
+               "maxrss": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}, out)
+"""
+
+
 def run_once(argv: list[str]) -> Timing:
     """Run one command; its wall-clock time and its own peak resident memory."""
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
-        # wait4 reports this child's own usage; RUSAGE_CHILDREN would be the max over all runs.
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory() as folder:
+        measured = Path(folder) / "usage.json"
+        launcher = [sys.executable, "-c", _LAUNCH, str(measured), *argv]
+        subprocess.run(launcher, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors, check=True)
+        usage = json.loads(measured.read_text())
         # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
-        peak_mb = usage.ru_maxrss / (1 << 20 if sys.platform == "darwin" else 1 << 10)
+        peak_mb = usage["maxrss"] / (1 << 20 if sys.platform == "darwin" else 1 << 10)
         failure = ""
-        if child.returncode != 0:
+        if usage["code"] != 0:
             errors.seek(0)
             tail = errors.read().decode(errors="replace").strip().splitlines()[-3:]
-            failure = f"exit {child.returncode}: " + " | ".join(tail)
-    return Timing(seconds, peak_mb, failure, usage.ru_utime + usage.ru_stime)
+            failure = f"exit {usage['code']}: " + " | ".join(tail)
+    return Timing(usage["seconds"], peak_mb, failure, usage["cpu"])
 
 
 def compile_package() -> None:

@@ -125,3 +125,28 @@ def test_sections_bench_runs_and_prints_the_report_beside_the_floor(tmp_path: Pa
     assert re.search(r"^\s+12\s+openpyxl" + r"\s+\S+" * 4 + r"\s+1\.00$", done.stdout, re.M)
     report = tmp_path / "report-sections-12.docx"
     assert len(docx.Document(str(report)).tables) >= 12, "a table per section in the appendix"
+
+
+def test_a_commands_peak_memory_is_its_own_not_the_benchs(tmp_path: Path) -> None:
+    """Linux keeps a process's peak across fork and exec: a bench grown to 200 MB (making
+    plans) would report 200 MB for every command it started straight from itself."""
+    script = """
+import sys
+sys.path.insert(0, ".")
+from bench.run import run_once
+grown = bytearray(200 * 1024 * 1024)
+for index in range(0, len(grown), 4096):
+    grown[index] = 1
+small = run_once([sys.executable, "-c", "pass"])
+touch = "x = bytearray(100 << 20); x[::4096] = bytes(len(x[::4096]))"
+large = run_once([sys.executable, "-c", touch])
+failed = run_once([sys.executable, "-c", "import sys; sys.exit(3)"])
+print(round(small.peak_mb), round(large.peak_mb), failed.failure)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    small, large, *failure = done.stdout.split()
+    assert int(small) < 60, done.stdout  # a bare interpreter, not the bench's 200 MB
+    assert 100 <= int(large) < 170, done.stdout
+    assert failure == ["exit", "3:"], done.stdout
