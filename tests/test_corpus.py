@@ -73,3 +73,27 @@ def test_a_missing_corpus_fails_in_ci_and_is_skipped_with_a_reason_elsewhere(
     assert in_ci.returncode == 1, in_ci.stdout + in_ci.stderr
     assert "2 errors" in in_ci.stdout, in_ci.stdout
     assert "CI=true but the shared corpus is not at" in in_ci.stdout
+
+
+def test_inspect_and_report_answer_every_corpus_file(corpus_file: Path, tmp_path: Path) -> None:
+    """The same files through the two other commands that read a plan: one line and exit 2
+    for a file that is no plan, never a traceback, and never the reader's own words."""
+    runner = CliRunner()
+    out = tmp_path / "report.docx"
+    for arguments in (
+        ["inspect", str(corpus_file), "--as-of", "2026-11-23"],
+        ["report", str(corpus_file), "-o", str(out), "--as-of", "2026-11-23", "--allow-errors"],
+    ):
+        result = runner.invoke(main, arguments)
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+            result.exception
+        )
+        assert result.exit_code in (0, 1, 2), result.output
+        if result.exit_code == 2:
+            last = result.stderr.strip().splitlines()[-1]
+            assert last.startswith(f"boardpack: {corpus_file}: "), last
+            assert "unexpected" not in last and "Traceback" not in result.output
+            for internal in ("no entry found for key", "(Relationships)", "row component"):
+                assert internal not in last, last
+            suggested = last.split('did you mean "')[1:]
+            assert all(len(s.split('"')[0]) <= 60 for s in suggested), last
