@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +28,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
-from bench.run import AS_OF, Timing, run_once  # noqa: E402
+from bench.run import AS_OF, Timing, plan_for, run_once  # noqa: E402
 
 
 def best_of(command: list[str], repeat: int) -> Timing:
@@ -42,17 +41,8 @@ def best_of(command: list[str], repeat: int) -> Timing:
 
 
 def plan(size: int, noisy: bool, folder: Path) -> Path:
-    """The cached plan (generated if absent or made by another generator)."""
-    version = hashlib.sha256((BENCH / "make_plans.py").read_bytes()).hexdigest()[:8]
-    path = folder / f"plan-{size}-{'noisy' if noisy else 'clean'}-{version}.xlsx"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial.xlsx")
-        print(f"Generating {size:,} actions into {path} ...", flush=True)
-        command = [sys.executable, str(BENCH / "make_plans.py"), str(size), str(partial)]
-        subprocess.run(command + (["--noisy"] if noisy else []), check=True)
-        os.replace(partial, path)
-    return path
+    """The cached plan, clean or with a problem in every action (run.py's cache)."""
+    return plan_for(size, 0, folder, ["--noisy"] if noisy else [])
 
 
 def feature_plans(folder: Path, pivot_records: int) -> dict[str, Path]:
