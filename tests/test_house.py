@@ -197,3 +197,36 @@ def test_the_core_never_names_an_option_or_a_variable_in_a_message() -> None:
         if _OPTION.search(text)
     ]
     assert naming == []
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_modules_import_each_other_in_a_circle() -> None:
+    """Not even for type checkers only (``if TYPE_CHECKING:``): a circle makes two modules
+    one, whichever of them a reader opens first."""
+    modules = {_module_name(path): path for path in _modules()}
+    graph = {
+        name: {
+            imported
+            for _, imported in _imports(path)
+            # A package's own face (generator/check/__init__.py for check/validate.py) is
+            # imported with any module of it: that is Python's doing, not a circle.
+            if imported in modules and imported != name and not name.startswith(imported + ".")
+        }
+        for name, path in modules.items()
+    }
+    circles = []
+    for start in graph:  # the graph is small: a search from each module is quick enough
+        seen, stack = set(), [(start, [start])]
+        while stack:
+            node, route = stack.pop()
+            for following in graph[node]:
+                if following == start:
+                    circles.append(" -> ".join([*route, start]))
+                elif following not in seen:
+                    seen.add(following)
+                    stack.append((following, [*route, following]))
+    assert circles == []

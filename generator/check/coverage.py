@@ -16,15 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.common.recommendation_names import RecommendationNames
 from generator.schema.fields import ACTIONS, RECOMMENDATIONS
 from generator.schema.rules import Rules
 from generator.schema.status import StatusKey
 
-if TYPE_CHECKING:
-    from generator.check.validate import ParsedTable
+
+class ParsedTable(Protocol):
+    """What coverage reads of a parsed sheet (validate's ParsedTable), named here rather
+    than imported, since validate imports this module: no circle, even for type checkers."""
+
+    values: dict[str, list[Any]]
+
+    def __len__(self) -> int: ...
+
+    def ref(self, index: int) -> str: ...
 
 WITHOUT_ACTION = "recommendation-without-action"
 UNKNOWN = "unknown-recommendation"
