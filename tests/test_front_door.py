@@ -456,3 +456,22 @@ def test_a_sheet_the_reader_stops_on_is_named_without_the_readers_own_words(
     assert message.endswith("open it in Excel or LibreOffice and save it as .xlsx")
     for internal in ("Range", "row component", "(", "{"):
         assert internal not in message.split(": ", 2)[2]
+
+
+def test_a_workbook_that_lists_no_sheets_says_so(tmp_path: Path, run_cli) -> None:
+    """excelize's BadWorkbook.xlsx: a sheet part in the package, but <sheets/> empty in the
+    workbook part. "No sheet holds an improvement plan (sheets: none); give its columns
+    those headers" would send a person hunting for headers that nothing shows them."""
+
+    def no_sheets(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            start, end = data.index(b"<sheets>"), data.index(b"</sheets>") + len(b"</sheets>")
+            return data[:start] + b"<sheets></sheets>" + data[end:]
+        return data
+
+    path = rewrite_package(plain_plan(tmp_path), tmp_path / "plan.xlsx", no_sheets)
+    message = one_line_refusal(run_cli, path)
+    assert message == (
+        f"boardpack: {path}: lists no sheets, so there is nothing to read; open it in Excel "
+        "or LibreOffice, check the plan is there, and save it again"
+    )

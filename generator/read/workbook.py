@@ -418,7 +418,14 @@ class _PlanFinder:
         if closest is not None and closest.match is not None:
             table = _table_from_match(closest.name, self.spec, closest.match)
             return MissingColumns(missing_columns_message(self.path, table), table=table)
-        found = ", ".join(f'"{name}"' for name in self.names) or "none"
+        if not self.names:
+            # Not "no sheet holds a plan": the workbook lists no sheet at all (a workbook
+            # part with an empty <sheets>), which Excel repairs when it opens the file.
+            return MissingSheet(
+                f"{self.path}: lists no sheets, so there is nothing to read; open it in Excel "
+                "or LibreOffice, check the plan is there, and save it again"
+            )
+        found = ", ".join(f'"{name}"' for name in self.names)
         looks = did_you_mean([self.spec.name, *self.spec.aliases], self.names)
         hint = f' ("{looks}" is named like one, but holds no header row)' if looks else ""
         return MissingSheet(
