@@ -475,3 +475,29 @@ def test_a_workbook_that_lists_no_sheets_says_so(tmp_path: Path, run_cli) -> Non
         f"boardpack: {path}: lists no sheets, so there is nothing to read; open it in Excel "
         "or LibreOffice, check the plan is there, and save it again"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # calamine's too_small.xls: what a mail gateway leaves in place of an attachment.
+        (
+            "Attachment f:\\attachcus\\arnold-j\\Summer trading shots.xls not found!\r\n",
+            'a text file, beginning "Attachment f:\\attachcus\\arnold-j\\Summer trading '
+            'shots.xls not found!"',
+        ),
+        ("\r\n  \r\n", "a text file holding only blank lines"),
+        ("x" * 200, 'beginning "' + "x" * 79 + '…"'),
+    ],
+    ids=["gateway-note", "blank", "long"],
+)
+def test_plain_text_named_as_a_workbook_says_what_it_begins_with(
+    tmp_path: Path, run_cli, text: str, says: str
+) -> None:
+    """Not "open it in Excel and save it as .xlsx": Excel would make one cell of it."""
+    path = tmp_path / "plan.xls"
+    path.write_bytes(text.encode("utf-8"))
+    message = one_line_refusal(run_cli, path)
+    assert says in message
+    assert message.endswith("give boardpack the plan's Excel workbook (.xlsx)")
+    assert not any(advice in message for advice in NO_RESAVE)

@@ -278,7 +278,14 @@ def _describe_other_file(head: bytes) -> str:
     first_line = start.split("\n", 1)[0]
     if any(separator in first_line for separator in (",", "\t", ";")):
         return f"is not a workbook: it looks like a CSV (text) file; {_SAVE_AS_XLSX}"
-    return f"is not a workbook: it looks like a text file; {_SAVE_AS_XLSX}"
+    # Plain text with no columns: Excel would make one cell of it, so re-saving cannot help.
+    # Its opening words say what it is (a mail gateway's "Attachment ... not found!").
+    opening = " ".join(text.lstrip("\ufeff \t\r\n").split("\n", 1)[0].split())
+    if not opening:
+        return f"is not a workbook but a text file holding only blank lines; {_GIVE_THE_WORKBOOK}"
+    shown = opening if len(opening) <= 80 else opening[:79] + "…"
+    return f'is not a workbook but a text file, beginning "{shown}"; {_GIVE_THE_WORKBOOK}'
+
 
 
 def _as_text(head: bytes) -> str | None:
