@@ -11,15 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from generator.common.ukdates import uk_date
 from generator.findings import Finding
 from generator.read.cells import raw_text
+from generator.read.workbook import Table
 from generator.schema.rules import Rule
 
-if TYPE_CHECKING:
-    from generator.check.validate import ParsedTable
+
+class ParsedTable(Protocol):
+    """What the reporter reads of a parsed sheet (validate's ParsedTable), named here rather
+    than imported, since validate imports this module: no circle, even for type checkers."""
+
+    table: Table
+
+    def ref(self, index: int) -> str: ...
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: Longest value quoted in a message; a 30,000-character cell is cut short.
