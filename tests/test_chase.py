@@ -7,6 +7,7 @@ import datetime as dt
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import freezegun
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
@@ -296,8 +297,11 @@ def test_an_email_column_in_the_actions_sheet_gives_addresses(plan: Path, tmp_pa
 
 
 def test_the_same_plan_gives_the_same_workbooks(plan: Path, tmp_path: Path) -> None:
-    chase(plan, tmp_path / "first")
-    chase(plan, tmp_path / "second")
+    # Two runs a day apart on the clock: nothing in a lead's workbook may come from it.
+    with freezegun.freeze_time("2026-11-30 09:00:01"):
+        chase(plan, tmp_path / "first")
+    with freezegun.freeze_time("2026-12-01 17:30:59"):
+        chase(plan, tmp_path / "second")
     for stem, _ in LEAD_FILES.values():
         first = (tmp_path / "first" / f"{stem}.xlsx").read_bytes()
         assert (tmp_path / "second" / f"{stem}.xlsx").read_bytes() == first, stem

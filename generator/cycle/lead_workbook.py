@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from generator.common.a1 import column_letter
 from generator.common.ukdates import uk_date
@@ -332,7 +333,9 @@ def _template(columns: Sequence[Column], key: StatusKey, letter: Letter) -> byte
     book.properties.created = book.properties.modified = moment
     book.active = 0
     buffer = io.BytesIO()
-    book.save(buffer)
+    # openpyxl's Workbook.save stamps "modified" with the clock; its writer alone keeps ours.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
     return buffer.getvalue()
 
 
