@@ -327,15 +327,17 @@ def test_the_new_sections_number_their_paragraphs_as_the_rest_of_the_paper(
         "Actions that keep slipping",
         "Measures over time",
     )
-    section, sentences = "", {}
+    section = ""
+    sentences: dict[str, list[str]] = {}
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
-        if paragraph.style.name == "Heading 1":
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style == "Heading 1":
             number, _, title = text.partition(". ")
             section = number if title in wanted else ""
             if section:
                 sentences[title] = []
-        elif section and text and not paragraph.style.name.startswith(("Heading", "Caption")):
+        elif section and text and not style.startswith(("Heading", "Caption")):
             sentences[next(reversed(sentences))].append(text)
     assert set(sentences) == set(wanted)
     for title, texts in sentences.items():
@@ -356,6 +358,7 @@ def test_the_chart_hatches_each_status_as_the_progress_chart_does(rules: Rules) 
     png = history_chart_png([(s.name, {s.name: 40}) for s in key.statuses], key)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     pixels = image.load()
+    assert pixels is not None
     width, height = image.size
     solid_share = {}
     for status in key.statuses:
