@@ -38,7 +38,7 @@ from generator.findings import (
     ValidationResult,
 )
 from generator.model.asof import as_of_or_today, parse_as_of, today_in_london
-from generator.read.guard import limits_for
+from generator.read.guard import Limits, limits_for
 from generator.schema.rules import load_rules
 from generator.version import __version__
 
@@ -759,6 +759,7 @@ _SMTP_OPTIONS = [
     "from its Report sheet.",
 )
 @rules_option
+@max_size_option
 @click.option("--subject", help="Subject line (default: meeting, date and title).")
 @click.option(
     "--body-file",
@@ -788,6 +789,7 @@ def send(
     bcc: tuple[str, ...],
     workbook: Path | None,
     rules_path: Path | None,
+    max_size: int | None,
     subject: str | None,
     body_file: Path | None,
     pdf: Path | None,
@@ -821,7 +823,9 @@ def send(
         cafile=cafile,
         timeout=timeout,
     )
-    fields, distribution, problems = _send_inputs(workbook, rules_path, replaced=bool(to))
+    fields, distribution, problems = _send_inputs(
+        workbook, rules_path, limits_for(max_size), replaced=bool(to)
+    )
     _send_report(
         report,
         settings,
@@ -913,7 +917,7 @@ def _send_report(
 
 
 def _send_inputs(
-    workbook: Path | None, rules_path: Path | None, *, replaced: bool
+    workbook: Path | None, rules_path: Path | None, limits: Limits, *, replaced: bool
 ) -> tuple[ReportFields | None, list[Recipient], list[Finding]]:
     """The Report sheet's fields, the Distribution list and its problems, when a workbook is
     given (the problems only when the list is used, not ``replaced`` by --to)."""
@@ -921,7 +925,7 @@ def _send_inputs(
         return None, [], []
     from generator.pipeline import check_workbook
 
-    checked = check_workbook(workbook, load_rules(rules_path), today_in_london())
+    checked = check_workbook(workbook, load_rules(rules_path), today_in_london(), limits=limits)
     plan = checked.plan
     return plan.report, plan.distribution, [] if replaced else checked.sending_findings()
 

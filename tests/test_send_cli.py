@@ -505,3 +505,14 @@ def test_report_then_send_reads_the_workbook_once_within_max_size(
     )
     assert "Sent to 7 recipients" in result.stdout
     assert limits_used == [2 * 1024 * 1024]
+
+
+def test_send_reads_its_workbook_within_max_size(tmp_path: Path) -> None:
+    report = tmp_path / "board-report.docx"
+    report.write_bytes((REPO / "templates" / "board-report.docx").read_bytes())
+    plan = REPO / "workbooks" / "example-plan.xlsx"
+    arguments = ["send", str(report), "--workbook", str(plan), "--dry-run"]
+    result = run([*arguments, "--max-size", "10KB"], 2)
+    assert "raise the limit with --max-size" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Dry run: nothing sent." in run([*arguments, "--max-size", "2MB"], 0).stdout
