@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -696,10 +696,29 @@ def rules_command(destination: Path) -> None:
 
 
 def smtp_options(command: F) -> F:
-    """The mail server options, each also settable by its BOARDPACK_SMTP_* variable."""
+    """The mail server options, each also settable by its BOARDPACK_SMTP_* variable, handed
+    to the command together as ``smtp`` (setting name → the option's value, or None)."""
+
+    @functools.wraps(command)
+    def gathered(*args: Any, **kwargs: Any) -> Any:
+        smtp = {setting: kwargs.pop(option) for option, setting in _SMTP_SETTINGS.items()}
+        return command(*args, smtp=smtp, **kwargs)
+
     for option in reversed(_SMTP_OPTIONS):
-        command = option(command)
-    return command
+        gathered = option(gathered)
+    return cast(F, gathered)
+
+
+#: Each mail server option's parameter name and the setting it gives (see SMTP_ENVIRONMENT).
+_SMTP_SETTINGS = {
+    "sender": "sender",
+    "smtp_host": "host",
+    "smtp_port": "port",
+    "smtp_user": "user",
+    "security": "security",
+    "cafile": "cafile",
+    "timeout": "timeout",
+}
 
 
 _SMTP_OPTIONS = [
@@ -793,13 +812,7 @@ def send(
     subject: str | None,
     body_file: Path | None,
     pdf: Path | None,
-    sender: str | None,
-    smtp_host: str | None,
-    smtp_port: str | None,
-    smtp_user: str | None,
-    security: str | None,
-    cafile: Path | None,
-    timeout: str | None,
+    smtp: dict[str, str | Path | None],
     eml: Path | None,
     dry_run: bool,
 ) -> None:
@@ -814,15 +827,7 @@ def send(
     The PDF beside the report (board-report.pdf) is attached too. The password comes only
     from BOARDPACK_SMTP_PASSWORD or a prompt; it is never printed.
     """
-    settings = _smtp_settings(
-        host=smtp_host,
-        port=smtp_port,
-        user=smtp_user,
-        sender=sender,
-        security=security,
-        cafile=cafile,
-        timeout=timeout,
-    )
+    settings = _smtp_settings(**smtp)
     fields, distribution, problems = _send_inputs(
         workbook, rules_path, limits_for(max_size), replaced=bool(to)
     )
@@ -999,13 +1004,7 @@ def chase(
     as_of: dt.date | None,
     reply_days: int,
     send_now: bool,
-    sender: str | None,
-    smtp_host: str | None,
-    smtp_port: str | None,
-    smtp_user: str | None,
-    security: str | None,
-    cafile: Path | None,
-    timeout: str | None,
+    smtp: dict[str, str | Path | None],
     rules_path: Path | None,
     max_size: int | None,
 ) -> None:
@@ -1026,15 +1025,7 @@ def chase(
     from generator.cycle.chase import chase as run_chase
     from generator.cycle.chase import send_requests, summary_lines
 
-    settings = _smtp_settings(
-        host=smtp_host,
-        port=smtp_port,
-        user=smtp_user,
-        sender=sender,
-        security=security,
-        cafile=cafile,
-        timeout=timeout,
-    )
+    settings = _smtp_settings(**smtp)
     progress = _progress([workbook], quiet=False)
     try:
         run = run_chase(
